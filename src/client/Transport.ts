@@ -1,0 +1,31 @@
+import type { Observable } from 'rxjs';
+import type { RunEvent } from '../events/RunEvent';
+
+/** Value of one query parameter; arrays become repeated `name[]=` entries (OpenAI's `include[]`). */
+export type QueryValue = string | number | boolean | readonly string[] | undefined;
+
+/** One HTTP call, relative to the client's base URL. Internal. */
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path below the base URL, starting with `/`, path segments already encoded. */
+  path: string;
+  query?: Record<string, QueryValue> | undefined;
+  body?: unknown;
+}
+
+/** A parsed JSON answer with the response headers that matter to callers. Internal. */
+export interface ApiResponse<T> {
+  data: T;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+}
+
+/**
+ * What a vendor adapter provides: one JSON request and one SSE request, both cold Observables that
+ * abort on unsubscribe. `clientFromTransport` builds every typed endpoint on top. Internal.
+ */
+export interface Transport {
+  request<T>(request: ApiRequest): Observable<ApiResponse<T>>;
+  /** Sends the request with `stream: true` added to the body and emits the parsed events. */
+  stream(request: ApiRequest): Observable<RunEvent>;
+}

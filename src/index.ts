@@ -1,0 +1,103 @@
+// events: the RunEvent union, payload types and guards
+
+// client: the endpoint interface and its request parameters
+export type { AssistantsClient, PolledRun } from './client/AssistantsClient';
+export type {
+  AssistantCreateParams,
+  AssistantUpdateParams,
+  IncludeQuery,
+  ListQuery,
+  MessageCreateParams,
+  MessageInputContent,
+  MessageListQuery,
+  MessageUpdateParams,
+  RunCreateParams,
+  RunUpdateParams,
+  SubmitToolOutputsParams,
+  ThreadAndRunCreateParams,
+  ThreadCreateParams,
+  ThreadUpdateParams,
+  ToolOutput,
+} from './client/params';
+export { AssistantsApiError } from './errors/AssistantsApiError';
+export { AssistantsConnectionError } from './errors/AssistantsConnectionError';
+
+// errors: every error the library raises extends AssistantsError
+export { AssistantsError } from './errors/AssistantsError';
+export { RunStreamError, StreamDisconnectedError, StreamParseError } from './errors/StreamErrors';
+export {
+  isKnownRunEvent,
+  isMessageEvent,
+  isRunEvent,
+  isRunEventName,
+  isRunStatusEvent,
+  isRunStepEvent,
+  isTerminalStatus,
+  TERMINAL_STATUSES,
+} from './events/guards';
+export type {
+  MessageDeltaEvent,
+  MessageEvent,
+  MessageEventName,
+  RunEvent,
+  RunEventName,
+  RunEventOf,
+  RunStatusEvent,
+  RunStatusEventName,
+  RunStepDeltaEvent,
+  RunStepEvent,
+  RunStepEventName,
+  ThreadCreatedEvent,
+} from './events/RunEvent';
+export { MESSAGE_EVENTS, RUN_EVENT_NAMES, RUN_STATUS_EVENTS, RUN_STEP_EVENTS } from './events/RunEvent';
+export type {
+  Annotation,
+  AnnotationDelta,
+  Assistant,
+  AssistantTool,
+  CodeInterpreterOutput,
+  CodeInterpreterOutputDelta,
+  CodeInterpreterToolCall,
+  CodeInterpreterToolCallDelta,
+  Deleted,
+  ErrorPayload,
+  FileCitationAnnotation,
+  FileCitationDeltaAnnotation,
+  FilePathAnnotation,
+  FilePathDeltaAnnotation,
+  FileSearchResult,
+  FileSearchToolCall,
+  FileSearchToolCallDelta,
+  FunctionDefinition,
+  FunctionToolCall,
+  FunctionToolCallDelta,
+  ImageFileContentBlock,
+  ImageFileDeltaBlock,
+  ImageURLContentBlock,
+  ImageURLDeltaBlock,
+  LastError,
+  Message,
+  MessageContent,
+  MessageContentDelta,
+  MessageCreationStepDetails,
+  MessageDelta,
+  Metadata,
+  Page,
+  RefusalContentBlock,
+  RefusalDeltaBlock,
+  RequiredAction,
+  RequiredActionFunctionToolCall,
+  Run,
+  RunStatus,
+  RunStep,
+  RunStepDelta,
+  StepDetails,
+  StepDetailsDelta,
+  TextContentBlock,
+  TextDeltaBlock,
+  Thread,
+  ToolCall,
+  ToolCallDelta,
+  ToolCallsStepDetails,
+  Usage,
+} from './events/types';
