@@ -1,0 +1,157 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { Observable } from 'rxjs';
+import { RunStreamError, StreamDisconnectedError, StreamParseError } from '../errors/StreamErrors';
+import type { RunEvent } from '../events/RunEvent';
+import type { ErrorPayload } from '../events/types';
+
+/** Options of {@link parseEventStream}. Internal. */
+export interface ParseEventStreamOptions {
+  /**
+   * Largest event accepted, counted in characters of decoded text (equal to bytes for ASCII, never
+   * more than the UTF-8 size). A bigger event, or a line that grows past it, errors the stream.
+   * @default 16 MiB
+   */
+  maxEventBytes?: number;
+}
+
+/** 16 MiB. */
+export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Room for the `data: ` prefix and line ends that the parser buffers on top of an event's data, so
+ * that whether an event passes the limit never depends on where the chunks were split.
+ */
+const PARSER_SLACK = 1024;
+
+/**
+ * Reads an Assistants SSE body and emits its `thread.*` events. Internal; shared by the clients and
+ * the relay's `fromServerSentEvents`.
+ *
+ * ```
+ * body:   --[run.created]--[message.delta x2]--[done]
+ * result: --created--------delta--delta--------|
+ * ```
+ *
+ * Cold: the body is locked and read from subscription on; unsubscribing cancels the reader. Each
+ * frame is emitted synchronously as soon as its closing blank line arrives, so chunking never
+ * changes what comes out. `event: done` completes (and cancels the rest of the body); frames
+ * without a name or with a name outside `thread.*` (keep-alives, pings) are skipped; unknown
+ * `thread.*` names pass through.
+ *
+ * @throws {RunStreamError} for an `event: error` frame, with its payload.
+ * @throws {StreamParseError} when a `thread.*` frame's data is not a JSON object, or an event is
+ *   larger than `maxEventBytes`; every earlier event was emitted first.
+ * @throws {StreamDisconnectedError} when the body ends or breaks before `done`.
+ */
+export function parseEventStream(
+  body: ReadableStream<Uint8Array>,
+  options: ParseEventStreamOptions = {},
+): Observable<RunEvent> {
+  const { maxEventBytes = DEFAULT_MAX_EVENT_BYTES } = options;
+  if (!Number.isSafeInteger(maxEventBytes) || maxEventBytes <= 0) {
+    throw new TypeError(`maxEventBytes must be a positive integer (a size in bytes), got ${maxEventBytes}.`);
+  }
+  return new Observable<RunEvent>((subscriber) => {
+    const reader = body.getReader();
+    const decoder = new TextDecoder();
+    let receivedBytes = 0;
+    // Set once the outcome is decided: later frames of the same chunk and later reads are ignored.
+    let settled = false;
+
+    const finish = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      reader.cancel().catch(() => {});
+      if (error === undefined) subscriber.complete();
+      else subscriber.error(error);
+    };
+
+    const tooBig = (event: string | undefined, raw: string) =>
+      new StreamParseError(event, raw, `the event is larger than maxEventBytes (${maxEventBytes})`);
+
+    const onEvent = (message: EventSourceMessage): void => {
+      if (settled || subscriber.closed) return;
+      const { event, data } = message;
+      if (data.length > maxEventBytes) return finish(tooBig(event, data));
+      if (event === 'done') return finish();
+      if (event === 'error') return finish(new RunStreamError(errorPayload(data)));
+      if (event === undefined || !event.startsWith('thread.')) return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch (error) {
+        return finish(new StreamParseError(event, data, `invalid JSON: ${(error as Error).message}`));
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return finish(new StreamParseError(event, data, 'the data is not a JSON object'));
+      }
+      subscriber.next({ event, data: parsed } as RunEvent);
+    };
+
+    const parser = createParser({
+      onEvent,
+      onError(error) {
+        // Unknown fields and bad `retry:` lines are noise to skip; only the size guard is fatal.
+        if (error.type === 'max-buffer-size-exceeded') finish(tooBig(undefined, ''));
+      },
+      maxBufferSize: maxEventBytes + PARSER_SLACK,
+    });
+
+    const pump = (): void => {
+      reader.read().then(
+        ({ done, value }) => {
+          if (settled || subscriber.closed) return;
+          if (done) {
+            parser.feed(decoder.decode());
+            return finish(
+              new StreamDisconnectedError(
+                `The event stream ended before its "done" event (${receivedBytes} bytes received).`,
+                receivedBytes,
+              ),
+            );
+          }
+          receivedBytes += value.byteLength;
+          parser.feed(decoder.decode(value, { stream: true }));
+          if (!settled && !subscriber.closed) pump();
+        },
+        (error: unknown) => {
+          if (settled || subscriber.closed) return;
+          const reason = error instanceof Error ? error.message : String(error);
+          finish(
+            new StreamDisconnectedError(
+              `The event stream broke before its "done" event (${receivedBytes} bytes received): ${reason}`,
+              receivedBytes,
+              error,
+            ),
+          );
+        },
+      );
+    };
+    pump();
+
+    return () => {
+      if (settled) return;
+      settled = true;
+      reader.cancel().catch(() => {});
+    };
+  });
+}
+
+/** The payload of an `error` frame: its JSON object (unwrapping `{ error: {...} }`), else the raw text. */
+function errorPayload(data: string): ErrorPayload {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    return { message: data };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { message: data };
+  const record = parsed as Record<string, unknown>;
+  const inner = record['error'];
+  const source =
+    typeof record['message'] !== 'string' && typeof inner === 'object' && inner !== null && !Array.isArray(inner)
+      ? (inner as Record<string, unknown>)
+      : record;
+  const message = source['message'];
+  return { ...source, message: typeof message === 'string' ? message : data } as ErrorPayload;
+}

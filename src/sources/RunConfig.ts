@@ -1,0 +1,111 @@
+/** Ids of a run on the server. */
+export interface RunRef {
+  threadId: string;
+  runId: string;
+}
+
+/** How a source drives a run. */
+export interface RunConfig {
+  /**
+   * `'stream'` reads the API's SSE stream; `'poll'` creates the run without streaming and reads its
+   * snapshots (`GET …/runs/{run_id}`), synthesising the same events.
+   * @default 'stream' (`watchRun` always polls)
+   */
+  mode?: 'stream' | 'poll';
+  /**
+   * Unsubscribing (or an error) before the run reaches a terminal status or pauses at
+   * `requires_action` sends exactly one `POST …/cancel`, once the run id is known.
+   * Leaving before the run id is known cancels nothing: the create request is aborted, and if the
+   * server had already accepted it, that run is left to finish on its own.
+   * @default true (`watchRun`: false)
+   */
+  cancelOnUnsubscribe?: boolean;
+  /**
+   * A stream that breaks, ends without a terminal status, or sends an `error` frame once the run id
+   * is known continues by polling, emitting only what was not yet seen.
+   * @default true
+   */
+  resumeOnDisconnect?: boolean;
+  /** Poll schedule (poll mode, `watchRun`, and after a resume). */
+  poll?: {
+    /**
+     * First delay between polls, in ms. When given without `maxIntervalMs`, the interval is fixed
+     * and the server's `openai-poll-after-ms` hint is ignored. `0` is valid.
+     * @default 500, backing off and honouring `openai-poll-after-ms`
+     */
+    intervalMs?: number;
+    /**
+     * The delay grows by half after each poll that saw no change, up to this; any change resets it.
+     * @default 3000
+     */
+    maxIntervalMs?: number;
+  };
+  /**
+   * Called when the cancel request sent on unsubscribe fails (the run may then still be active and
+   * its thread locked until it ends). Never throws into the void.
+   * @default a `console.warn` naming the run
+   */
+  onCancelError?: (error: unknown, run: RunRef) => void;
+}
+
+/** The fully defaulted config that the internals work with. Internal. */
+export interface ResolvedRunConfig {
+  mode: 'stream' | 'poll';
+  cancelOnUnsubscribe: boolean;
+  resumeOnDisconnect: boolean;
+  poll: { intervalMs: number; maxIntervalMs: number; fixed: boolean };
+  onCancelError: (error: unknown, run: RunRef) => void;
+}
+
+export const DEFAULT_POLL_INTERVAL_MS = 500;
+export const DEFAULT_MAX_POLL_INTERVAL_MS = 3000;
+
+const warnCancelFailed = (error: unknown, { threadId, runId }: RunRef): void => {
+  console.warn(
+    `rxjs-assistants: cancelling run ${runId} on thread ${threadId} failed; it may still be active.`,
+    error,
+  );
+};
+
+const checkMs = (name: string, value: unknown): void => {
+  if (value !== undefined && (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value))) {
+    throw new TypeError(`${name} must be a finite number of milliseconds ≥ 0, got ${String(value)}.`);
+  }
+};
+
+/** Validates a {@link RunConfig} and fills in the defaults. Internal. */
+export function resolveRunConfig(
+  source: string,
+  config: RunConfig = {},
+  defaults: { cancelOnUnsubscribe: boolean } = { cancelOnUnsubscribe: true },
+): ResolvedRunConfig {
+  if (typeof config !== 'object' || config === null) {
+    throw new TypeError(`${source}: config must be an object, got ${String(config)}.`);
+  }
+  const {
+    mode = 'stream',
+    cancelOnUnsubscribe = defaults.cancelOnUnsubscribe,
+    resumeOnDisconnect = true,
+    poll = {},
+    onCancelError = warnCancelFailed,
+  } = config;
+  if (mode !== 'stream' && mode !== 'poll') {
+    throw new TypeError(`${source}: mode must be 'stream' or 'poll', got ${JSON.stringify(mode)}.`);
+  }
+  checkMs(`${source}: poll.intervalMs`, poll.intervalMs);
+  checkMs(`${source}: poll.maxIntervalMs`, poll.maxIntervalMs);
+  const intervalMs = poll.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const maxIntervalMs = poll.maxIntervalMs ?? (poll.intervalMs === undefined ? DEFAULT_MAX_POLL_INTERVAL_MS : intervalMs);
+  if (maxIntervalMs < intervalMs) {
+    throw new TypeError(
+      `${source}: poll.maxIntervalMs (${maxIntervalMs}) must not be below poll.intervalMs (${intervalMs}).`,
+    );
+  }
+  return {
+    mode,
+    cancelOnUnsubscribe,
+    resumeOnDisconnect,
+    poll: { intervalMs, maxIntervalMs, fixed: poll.intervalMs !== undefined },
+    onCancelError,
+  };
+}

@@ -1,0 +1,56 @@
+import { catchError, defer, filter, last, map, type Observable, of, switchMap, throwError } from 'rxjs';
+import type { AssistantsClient } from '../client/AssistantsClient';
+import { AssistantsApiError } from '../errors/AssistantsApiError';
+import { isRunStatusEvent, isTerminalStatus } from '../events/guards';
+import type { Run } from '../events/types';
+import type { RunConfig } from './RunConfig';
+import { watchRun } from './watchRun';
+
+/**
+ * Cancels a run and follows it to its terminal status (`cancelled`, or whatever it reached first),
+ * then emits that final run once and completes. Cancelling a run that already ended is not an
+ * error: its final state is emitted.
+ *
+ * ```
+ * cancelRun: -(POST cancel)--(poll)--(poll)--cancelled|
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { cancelRun, fetchClient } from 'rxjs-assistants';
+ *
+ * cancelRun(fetchClient(), { threadId: 'thread_abc', runId: 'run_abc' })
+ *   .subscribe((run) => console.log(run.status)); // 'cancelled'
+ * ```
+ * @throws TypeError at call time when an id is missing.
+ */
+export function cancelRun(
+  client: AssistantsClient,
+  params: { threadId: string; runId: string },
+  config?: Pick<RunConfig, 'poll'>,
+): Observable<Run> {
+  const { threadId, runId } = params ?? ({} as { threadId: string; runId: string });
+  if (typeof threadId !== 'string' || threadId === '' || typeof runId !== 'string' || runId === '') {
+    throw new TypeError('cancelRun: params.threadId and params.runId must name the run to cancel.');
+  }
+  const follow = (): Observable<Run> =>
+    watchRun(client, { threadId, runId }, config).pipe(
+      filter(isRunStatusEvent),
+      last(),
+      map((event) => event.data),
+    );
+  return defer(() => client.runs.cancel(threadId, runId)).pipe(
+    // The service answers 400 when the run has already ended; then its final state is the answer.
+    catchError((error: unknown) =>
+      error instanceof AssistantsApiError && error.status === 400
+        ? client.runs.retrieve(threadId, runId).pipe(
+            map((run) => {
+              if (!isTerminalStatus(run.status)) throw error;
+              return run;
+            }),
+          )
+        : throwError(() => error),
+    ),
+    switchMap((run) => (isTerminalStatus(run.status) ? of(run) : follow())),
+  );
+}

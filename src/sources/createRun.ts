@@ -1,0 +1,53 @@
+import type { Observable } from 'rxjs';
+import type { AssistantsClient } from '../client/AssistantsClient';
+import type { RunCreateParams } from '../client/params';
+import type { RunEvent } from '../events/RunEvent';
+import { type RunConfig, resolveRunConfig } from './RunConfig';
+import { runSource } from './runSource';
+
+/** What `createRun` sends: the run body, plus the thread and the `include[]` query. */
+export interface CreateRunParams extends RunCreateParams {
+  threadId: string;
+  /** Sent as the `include[]` query, e.g. `['step_details.tool_calls[*].file_search.results[*].content']`. */
+  include?: readonly string[];
+}
+
+/**
+ * Starts a run on a thread and emits its events, streamed (default) or polled. Completes when the
+ * run reaches a terminal status or pauses at `requires_action`. A failed run is data: it
+ * completes after `thread.run.failed`. Cold: every subscription starts a new run.
+ *
+ * ```
+ * createRun: --created--queued--in_progress--step.created--message.delta--…--completed|
+ * unsubscribe before a terminal status (run id known): POST …/cancel, exactly once
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { createRun, fetchClient, finalMessages } from 'rxjs-assistants';
+ *
+ * const client = fetchClient({ apiKey: process.env.OPENAI_API_KEY });
+ * createRun(client, { threadId, assistant_id: 'asst_123' })
+ *   .pipe(finalMessages())
+ *   .subscribe((messages) => console.log(messages));
+ * ```
+ * @throws TypeError at call time when `threadId` or `assistant_id` is missing or the config is invalid.
+ */
+export function createRun(client: AssistantsClient, params: CreateRunParams, config?: RunConfig): Observable<RunEvent> {
+  const { threadId, include, ...body } = params ?? ({} as CreateRunParams);
+  if (typeof threadId !== 'string' || threadId === '') {
+    throw new TypeError('createRun: params.threadId must be the id of the thread to run on (e.g. "thread_abc").');
+  }
+  if (typeof body.assistant_id !== 'string' || body.assistant_id === '') {
+    throw new TypeError('createRun: params.assistant_id must be the id of the assistant to run (e.g. "asst_abc").');
+  }
+  const resolved = resolveRunConfig('createRun', config);
+  const query = include ? { include } : undefined;
+  return runSource(client, resolved, {
+    stream: () => client.runs.createStream(threadId, body, query),
+    create: () => client.runs.create(threadId, body, query),
+    creates: true,
+    threadId,
+    include,
+  });
+}

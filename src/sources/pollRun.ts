@@ -1,0 +1,117 @@
+import { concat, concatMap, defer, EMPTY, from, map, mergeMap, type Observable, of, switchMap, timer } from 'rxjs';
+import type { AssistantsClient } from '../client/AssistantsClient';
+import { isTerminalStatus } from '../events/guards';
+import type { RunEvent } from '../events/RunEvent';
+import type { Run, RunStep } from '../events/types';
+import { collectPages } from './collectPages';
+import { pollDelay } from './pollDelay';
+import type { ResolvedRunConfig } from './RunConfig';
+import type { RunTracker } from './RunTracker';
+import { messageEvents, runStatusEvent, stepStatusEvent } from './snapshotEvents';
+
+const KNOWN_STATUSES: ReadonlySet<string> = new Set([
+  'queued',
+  'in_progress',
+  'requires_action',
+  'cancelling',
+  'cancelled',
+  'failed',
+  'completed',
+  'incomplete',
+  'expired',
+]);
+
+/**
+ * Follows a run by polling and emits, per poll, the events for what changed since the tracker
+ * last saw it: new or changed steps (with the messages they created), then the run's new status.
+ * Completes after a terminal status or `requires_action`. Internal.
+ *
+ * The caller must feed every emitted event to `tracker.observe` synchronously (a `tap` before
+ * any asynchronous operator), because each poll decides what is new from the tracker.
+ */
+export function pollRun(
+  client: AssistantsClient,
+  tracker: RunTracker,
+  poll: ResolvedRunConfig['poll'],
+  include: readonly string[] | undefined,
+): Observable<RunEvent> {
+  const threadId = tracker.threadId;
+  const runId = tracker.runId;
+  if (threadId === undefined || runId === undefined) {
+    throw new Error('pollRun needs a thread id and a run id'); // internal invariant
+  }
+  // step_details as last polled, so a changed tool call (its output filled in) is re-emitted
+  const fingerprints = new Map<string, string>();
+  let unchangedPolls = 0;
+
+  const stepEvents = (step: RunStep): Observable<RunEvent> => {
+    const seen = tracker.steps.get(step.id);
+    const fingerprint = JSON.stringify(step.step_details);
+    const previous = fingerprints.get(step.id);
+    fingerprints.set(step.id, fingerprint);
+    if (seen !== undefined && seen.status === step.status && (previous === undefined || previous === fingerprint)) {
+      return EMPTY;
+    }
+    const created: RunEvent[] = seen === undefined ? [{ event: 'thread.run.step.created', data: step }] : [];
+    const messageId =
+      step.status === 'completed' && step.step_details.type === 'message_creation'
+        ? step.step_details.message_creation.message_id
+        : undefined;
+    const message$ =
+      messageId === undefined || tracker.messages.get(messageId)?.done
+        ? EMPTY
+        : client.messages
+            .retrieve(threadId, messageId)
+            .pipe(mergeMap((message) => from(messageEvents(message, tracker.messages.get(message.id)))));
+    return concat(from(created), message$, of(stepStatusEvent(step)));
+  };
+
+  // Servers (or recordings) without steps: the run's messages, read once at the end.
+  const runMessages = (): Observable<RunEvent> =>
+    collectPages((after) =>
+      client.messages.list(threadId, { run_id: runId, order: 'asc', limit: 100, ...(after ? { after } : {}) }),
+    ).pipe(
+      mergeMap((messages) =>
+        from(
+          messages
+            .filter((m) => m.run_id === runId && m.role === 'assistant' && !tracker.messages.get(m.id)?.done)
+            .flatMap((m) => messageEvents(m, tracker.messages.get(m.id))),
+        ),
+      ),
+    );
+
+  const changes = (run: Run): Observable<RunEvent> => {
+    const statusChanged = run.status !== tracker.status;
+    const steps$ =
+      statusChanged || run.status === 'in_progress'
+        ? collectPages((after) =>
+            client.steps.list(threadId, runId, {
+              order: 'asc',
+              limit: 100,
+              ...(after ? { after } : {}),
+              ...(include ? { include } : {}),
+            }),
+          ).pipe(concatMap((steps) => from(steps).pipe(concatMap(stepEvents))))
+        : EMPTY;
+    const end$ = defer(() => (isTerminalStatus(run.status) && !tracker.sawMessageStep ? runMessages() : EMPTY));
+    return concat(steps$, end$, statusChanged ? of(runStatusEvent(run)) : EMPTY);
+  };
+
+  const tick = (delayMs: number): Observable<RunEvent> =>
+    timer(delayMs).pipe(
+      switchMap(() => client.runs.poll(threadId, runId)),
+      switchMap(({ run, pollAfterMs }) => {
+        let emitted = 0;
+        return concat(
+          changes(run).pipe(map((event) => (emitted++, event))),
+          defer(() => {
+            if (tracker.finished) return EMPTY;
+            unchangedPolls = emitted > 0 ? 0 : unchangedPolls + 1;
+            return tick(pollDelay(poll, unchangedPolls, pollAfterMs, KNOWN_STATUSES.has(run.status)));
+          }),
+        );
+      }),
+    );
+
+  return tick(0);
+}

@@ -1,0 +1,102 @@
+import { catchError, concat, defer, EMPTY, from, mergeMap, Observable, tap, takeWhile, throwError } from 'rxjs';
+import type { AssistantsClient } from '../client/AssistantsClient';
+import { RunStreamError, StreamDisconnectedError } from '../errors/StreamErrors';
+import type { RunEvent } from '../events/RunEvent';
+import type { Run } from '../events/types';
+import { pollRun } from './pollRun';
+import type { ResolvedRunConfig } from './RunConfig';
+import { RunTracker } from './RunTracker';
+import { runStatusEvent } from './snapshotEvents';
+
+/** How a source starts its run. Internal. */
+export interface RunStart {
+  /** Stream mode: the SSE request. */
+  stream: () => Observable<RunEvent>;
+  /** Poll mode: the non-streaming request; its answer is the run's first snapshot. */
+  create: () => Observable<Run>;
+  /** Whether the create answer is a new run (emit `thread.run.created` first). */
+  creates: boolean;
+  /** Ids known before the first event (submit, watch). */
+  threadId?: string | undefined;
+  runId?: string | undefined;
+  /** Attach to a running run: poll only, no request to start anything. */
+  attach?: boolean;
+  /** `include[]` for the steps listed while polling. */
+  include?: readonly string[] | undefined;
+}
+
+const isDisconnect = (error: unknown): boolean =>
+  error instanceof StreamDisconnectedError || error instanceof RunStreamError;
+
+/**
+ * The machinery behind every source: one cold Observable of one run's events that completes at a
+ * terminal status or `requires_action`, resumes a broken stream by polling, and cancels the run
+ * on the server when the subscriber leaves early. Internal.
+ */
+export function runSource(client: AssistantsClient, config: ResolvedRunConfig, start: RunStart): Observable<RunEvent> {
+  return new Observable<RunEvent>((subscriber) => {
+    const tracker = new RunTracker({ threadId: start.threadId, runId: start.runId });
+    const poll = () => pollRun(client, tracker, config.poll, start.include);
+
+    // After the stream ends or breaks: poll on from what was seen, when the run id is known.
+    const resume = (cause: unknown): Observable<RunEvent> => {
+      if (tracker.finished) return EMPTY;
+      if (config.resumeOnDisconnect && tracker.threadId !== undefined && tracker.runId !== undefined) return poll();
+      if (cause instanceof StreamDisconnectedError && tracker.runId === undefined) {
+        return throwError(
+          () =>
+            new StreamDisconnectedError(
+              `The stream broke before the run id was known, so the run cannot be followed (it is not re-created): ${cause.message}`,
+              cause.receivedBytes,
+              cause,
+            ),
+        );
+      }
+      if (cause !== undefined) return throwError(() => cause);
+      return config.resumeOnDisconnect
+        ? throwError(() => new StreamDisconnectedError('The stream ended before the run was created.', 0))
+        : EMPTY;
+    };
+
+    const events$: Observable<RunEvent> = start.attach
+      ? defer(poll)
+      : config.mode === 'poll'
+        ? start.create().pipe(
+            mergeMap((run) =>
+              concat(
+                from(start.creates ? [{ event: 'thread.run.created', data: run } as RunEvent, runStatusEvent(run)] : [runStatusEvent(run)]),
+                defer(() => (tracker.finished ? EMPTY : poll())),
+              ),
+            ),
+          )
+        : concat(
+            start.stream().pipe(catchError((error) => (isDisconnect(error) ? resume(error) : throwError(() => error)))),
+            defer(() => resume(undefined)),
+          );
+
+    let settled = false;
+    const subscription = events$
+      .pipe(
+        // Synchronously, before anything downstream: the poll loop decides what is new from it.
+        tap((event) => tracker.observe(event)),
+        takeWhile(() => !tracker.finished, true),
+      )
+      .subscribe({
+        next: (event) => subscriber.next(event),
+        error: (error) => subscriber.error(error),
+        complete: () => {
+          settled = true;
+          subscriber.complete();
+        },
+      });
+
+    return () => {
+      subscription.unsubscribe();
+      const { threadId, runId } = tracker;
+      if (settled || tracker.finished || !config.cancelOnUnsubscribe || threadId === undefined || runId === undefined) {
+        return;
+      }
+      client.runs.cancel(threadId, runId).subscribe({ error: (error) => config.onCancelError(error, { threadId, runId }) });
+    };
+  });
+}

@@ -1,0 +1,69 @@
+import type { RunEvent } from '../events/RunEvent';
+import type { Message, MessageContent, MessageContentDelta, Run, RunStep } from '../events/types';
+import type { MessageSeen } from './RunTracker';
+
+/**
+ * Events synthesised from snapshots (poll mode, and after a resumed stream), named as the stream
+ * names them so every collector sees the same thing in both modes. Internal.
+ */
+
+/** `thread.run.<status>` carrying the run. An unknown status gives an unknown name, passed through. */
+export const runStatusEvent = (run: Run): RunEvent => ({ event: `thread.run.${run.status}`, data: run }) as RunEvent;
+
+/** `thread.run.step.<status>` carrying the step. */
+export const stepStatusEvent = (step: RunStep): RunEvent =>
+  ({ event: `thread.run.step.${step.status}`, data: step }) as RunEvent;
+
+/**
+ * The events that show a message whose final snapshot is known: `created` (empty, unless it was
+ * shown already), one `delta` with the part not yet shown, then `completed`/`incomplete`.
+ * The delta keeps `textDeltas()` adding up to the final text after a resume.
+ */
+export function messageEvents(message: Message, seen: MessageSeen | undefined): RunEvent[] {
+  const events: RunEvent[] = [];
+  if (!seen?.created) {
+    events.push({
+      event: 'thread.message.created',
+      data: { ...message, status: 'in_progress', content: [], completed_at: null },
+    });
+  }
+  const content: MessageContentDelta[] = [];
+  message.content.forEach((block, index) => {
+    const rest = remainder(block, index, seen?.shown.get(index));
+    if (rest !== undefined) content.push(rest);
+  });
+  if (content.length > 0) {
+    events.push({
+      event: 'thread.message.delta',
+      data: { id: message.id, object: 'thread.message.delta', delta: { content } },
+    });
+  }
+  const status = message.status === 'incomplete' ? 'incomplete' : 'completed';
+  events.push({
+    event: `thread.message.${status}`,
+    data: message.status === undefined ? { ...message, status } : message,
+  });
+  return events;
+}
+
+/** The part of a content block not yet shown, as a delta block; undefined when nothing is left. */
+function remainder(block: MessageContent, index: number, shown: number | undefined): MessageContentDelta | undefined {
+  switch (block.type) {
+    case 'text': {
+      const value = block.text.value.slice(shown ?? 0);
+      if (shown !== undefined) return value === '' ? undefined : { index, type: 'text', text: { value } };
+      const annotations = block.text.annotations.map((annotation, i) => ({ ...annotation, index: i }));
+      return { index, type: 'text', text: { value, annotations } };
+    }
+    case 'refusal': {
+      const refusal = block.refusal.slice(shown ?? 0);
+      return shown !== undefined && refusal === '' ? undefined : { index, type: 'refusal', refusal };
+    }
+    case 'image_file':
+      return shown === undefined ? { index, type: 'image_file', image_file: block.image_file } : undefined;
+    case 'image_url':
+      return shown === undefined ? { index, type: 'image_url', image_url: block.image_url } : undefined;
+    default:
+      return undefined;
+  }
+}
