@@ -101,3 +101,14 @@ export type {
   ToolCallsStepDetails,
   Usage,
 } from './events/types';
+export { fetchClient } from './client/fetchClient';
+export type { FetchClientOptions, FetchFunction } from './client/fetchClient';
+export { openaiClient } from './client/openaiClient';
+export type {
+  OpenAIClientOptions,
+  OpenAILike,
+  OpenAIPromiseLike,
+  OpenAIRequestOptionsLike,
+} from './client/openaiClient';
+export { InvalidResponseError } from './client/InvalidResponseError';
+export type { InvalidResponseErrorInit } from './client/InvalidResponseError';

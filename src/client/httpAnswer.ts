@@ -1,4 +1,6 @@
 import { AssistantsApiError } from '../errors/AssistantsApiError';
+import { InvalidResponseError } from './InvalidResponseError';
+import type { ApiResponse } from './Transport';
 
 /**
  * Helpers shared by the HTTP clients to read the facts of an answer. Internal.
@@ -91,4 +93,33 @@ export function apiErrorFromText(
     headers,
     body,
   });
+}
+
+/** Reads a 2xx answer as JSON; a body that is not JSON is an {@link InvalidResponseError}. */
+export async function readJson<T>(
+  method: string,
+  url: string,
+  response: Pick<Response, 'status' | 'headers' | 'text'>,
+): Promise<ApiResponse<T>> {
+  const headers = headerRecord(response.headers);
+  const facts = { status: response.status, method, url, requestId: requestIdOf(headers) };
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidResponseError({
+      ...facts,
+      reason: `the body could not be read: ${reason}`,
+      cause: error,
+    });
+  }
+  // 204 No Content (a self-hosted server's delete, say) is the one success without a body.
+  if (response.status === 204 && text.trim() === '') return { data: null as T, headers };
+  try {
+    return { data: JSON.parse(text) as T, headers };
+  } catch (error) {
+    const reason = text.trim() === '' ? 'empty body' : `invalid JSON: ${(error as Error).message}`;
+    throw new InvalidResponseError({ ...facts, reason, raw: text, cause: error });
+  }
 }

@@ -69,23 +69,31 @@ export function parseEventStream(
     const tooBig = (event: string | undefined, raw: string) =>
       new StreamParseError(event, raw, `the event is larger than maxEventBytes (${maxEventBytes})`);
 
-    const onEvent = (message: EventSourceMessage): void => {
-      if (settled || subscriber.closed) return;
+    /** The outcome of one frame: an event to emit, an error or the end, or nothing (skipped). */
+    const outcome = (message: EventSourceMessage): RunEvent | Error | 'done' | undefined => {
       const { event, data } = message;
-      if (data.length > maxEventBytes) return finish(tooBig(event, data));
-      if (event === 'done') return finish();
-      if (event === 'error') return finish(new RunStreamError(errorPayload(data)));
-      if (event === undefined || !event.startsWith('thread.')) return;
+      if (data.length > maxEventBytes) return tooBig(event, data);
+      if (event === 'done') return 'done';
+      if (event === 'error') return new RunStreamError(errorPayload(data));
+      if (event === undefined || !event.startsWith('thread.')) return undefined;
       let parsed: unknown;
       try {
         parsed = JSON.parse(data);
       } catch (error) {
-        return finish(new StreamParseError(event, data, `invalid JSON: ${(error as Error).message}`));
+        return new StreamParseError(event, data, `invalid JSON: ${(error as Error).message}`);
       }
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        return finish(new StreamParseError(event, data, 'the data is not a JSON object'));
+        return new StreamParseError(event, data, 'the data is not a JSON object');
       }
-      subscriber.next({ event, data: parsed } as RunEvent);
+      return { event, data: parsed } as RunEvent;
+    };
+
+    const onEvent = (message: EventSourceMessage): void => {
+      if (settled || subscriber.closed) return;
+      const result = outcome(message);
+      if (result === 'done') finish();
+      else if (result instanceof Error) finish(result);
+      else if (result !== undefined) subscriber.next(result);
     };
 
     const parser = createParser({
@@ -103,12 +111,13 @@ export function parseEventStream(
           if (settled || subscriber.closed) return;
           if (done) {
             parser.feed(decoder.decode());
-            return finish(
+            finish(
               new StreamDisconnectedError(
                 `The event stream ended before its "done" event (${receivedBytes} bytes received).`,
                 receivedBytes,
               ),
             );
+            return;
           }
           receivedBytes += value.byteLength;
           parser.feed(decoder.decode(value, { stream: true }));
@@ -149,7 +158,10 @@ function errorPayload(data: string): ErrorPayload {
   const record = parsed as Record<string, unknown>;
   const inner = record['error'];
   const source =
-    typeof record['message'] !== 'string' && typeof inner === 'object' && inner !== null && !Array.isArray(inner)
+    typeof record['message'] !== 'string' &&
+    typeof inner === 'object' &&
+    inner !== null &&
+    !Array.isArray(inner)
       ? (inner as Record<string, unknown>)
       : record;
   const message = source['message'];
