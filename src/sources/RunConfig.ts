@@ -95,7 +95,8 @@ export function resolveRunConfig(
   checkMs(`${source}: poll.intervalMs`, poll.intervalMs);
   checkMs(`${source}: poll.maxIntervalMs`, poll.maxIntervalMs);
   const intervalMs = poll.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  const maxIntervalMs = poll.maxIntervalMs ?? (poll.intervalMs === undefined ? DEFAULT_MAX_POLL_INTERVAL_MS : intervalMs);
+  const maxIntervalMs =
+    poll.maxIntervalMs ?? (poll.intervalMs === undefined ? DEFAULT_MAX_POLL_INTERVAL_MS : intervalMs);
   if (maxIntervalMs < intervalMs) {
     throw new TypeError(
       `${source}: poll.maxIntervalMs (${maxIntervalMs}) must not be below poll.intervalMs (${intervalMs}).`,

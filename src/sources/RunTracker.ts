@@ -78,7 +78,10 @@ export class RunTracker {
     return seen;
   }
 
-  private observeDelta(id: string, content: ReadonlyArray<{ index: number; type: string }> | undefined): void {
+  private observeDelta(
+    id: string,
+    content: ReadonlyArray<{ index: number; type: string }> | undefined,
+  ): void {
     const seen = this.message(id);
     seen.created = true;
     if (content === undefined) return;

@@ -33,13 +33,21 @@ export interface CreateRunParams extends RunCreateParams {
  * ```
  * @throws TypeError at call time when `threadId` or `assistant_id` is missing or the config is invalid.
  */
-export function createRun(client: AssistantsClient, params: CreateRunParams, config?: RunConfig): Observable<RunEvent> {
+export function createRun(
+  client: AssistantsClient,
+  params: CreateRunParams,
+  config?: RunConfig,
+): Observable<RunEvent> {
   const { threadId, include, ...body } = params ?? ({} as CreateRunParams);
   if (typeof threadId !== 'string' || threadId === '') {
-    throw new TypeError('createRun: params.threadId must be the id of the thread to run on (e.g. "thread_abc").');
+    throw new TypeError(
+      'createRun: params.threadId must be the id of the thread to run on (e.g. "thread_abc").',
+    );
   }
   if (typeof body.assistant_id !== 'string' || body.assistant_id === '') {
-    throw new TypeError('createRun: params.assistant_id must be the id of the assistant to run (e.g. "asst_abc").');
+    throw new TypeError(
+      'createRun: params.assistant_id must be the id of the assistant to run (e.g. "asst_abc").',
+    );
   }
   const resolved = resolveRunConfig('createRun', config);
   const query = include ? { include } : undefined;

@@ -33,7 +33,9 @@ export function createThreadAndRun(
   config?: RunConfig,
 ): Observable<RunEvent> {
   if (typeof params?.assistant_id !== 'string' || params.assistant_id === '') {
-    throw new TypeError('createThreadAndRun: params.assistant_id must be the id of the assistant (e.g. "asst_abc").');
+    throw new TypeError(
+      'createThreadAndRun: params.assistant_id must be the id of the assistant (e.g. "asst_abc").',
+    );
   }
   const resolved = resolveRunConfig('createThreadAndRun', config);
   return runSource(client, resolved, {

@@ -1,4 +1,16 @@
-import { concat, concatMap, defer, EMPTY, from, map, mergeMap, type Observable, of, switchMap, timer } from 'rxjs';
+import {
+  concat,
+  concatMap,
+  defer,
+  EMPTY,
+  from,
+  map,
+  mergeMap,
+  type Observable,
+  of,
+  switchMap,
+  timer,
+} from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
 import { isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
@@ -49,7 +61,11 @@ export function pollRun(
     const fingerprint = JSON.stringify(step.step_details);
     const previous = fingerprints.get(step.id);
     fingerprints.set(step.id, fingerprint);
-    if (seen !== undefined && seen.status === step.status && (previous === undefined || previous === fingerprint)) {
+    if (
+      seen !== undefined &&
+      seen.status === step.status &&
+      (previous === undefined || previous === fingerprint)
+    ) {
       return EMPTY;
     }
     const created: RunEvent[] = seen === undefined ? [{ event: 'thread.run.step.created', data: step }] : [];
@@ -69,7 +85,12 @@ export function pollRun(
   // Servers (or recordings) without steps: the run's messages, read once at the end.
   const runMessages = (): Observable<RunEvent> =>
     collectPages((after) =>
-      client.messages.list(threadId, { run_id: runId, order: 'asc', limit: 100, ...(after ? { after } : {}) }),
+      client.messages.list(threadId, {
+        run_id: runId,
+        order: 'asc',
+        limit: 100,
+        ...(after ? { after } : {}),
+      }),
     ).pipe(
       mergeMap((messages) =>
         from(
@@ -93,7 +114,9 @@ export function pollRun(
             }),
           ).pipe(concatMap((steps) => from(steps).pipe(concatMap(stepEvents))))
         : EMPTY;
-    const end$ = defer(() => (isTerminalStatus(run.status) && !tracker.sawMessageStep ? runMessages() : EMPTY));
+    const end$ = defer(() =>
+      isTerminalStatus(run.status) && !tracker.sawMessageStep ? runMessages() : EMPTY,
+    );
     return concat(steps$, end$, statusChanged ? of(runStatusEvent(run)) : EMPTY);
   };
 

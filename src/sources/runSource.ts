@@ -1,4 +1,15 @@
-import { catchError, concat, defer, EMPTY, from, mergeMap, Observable, tap, takeWhile, throwError } from 'rxjs';
+import {
+  catchError,
+  concat,
+  defer,
+  EMPTY,
+  from,
+  mergeMap,
+  Observable,
+  takeWhile,
+  tap,
+  throwError,
+} from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
 import { RunStreamError, StreamDisconnectedError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
@@ -33,7 +44,11 @@ const isDisconnect = (error: unknown): boolean =>
  * terminal status or `requires_action`, resumes a broken stream by polling, and cancels the run
  * on the server when the subscriber leaves early. Internal.
  */
-export function runSource(client: AssistantsClient, config: ResolvedRunConfig, start: RunStart): Observable<RunEvent> {
+export function runSource(
+  client: AssistantsClient,
+  config: ResolvedRunConfig,
+  start: RunStart,
+): Observable<RunEvent> {
   return new Observable<RunEvent>((subscriber) => {
     const tracker = new RunTracker({ threadId: start.threadId, runId: start.runId });
     const poll = () => pollRun(client, tracker, config.poll, start.include);
@@ -41,7 +56,8 @@ export function runSource(client: AssistantsClient, config: ResolvedRunConfig, s
     // After the stream ends or breaks: poll on from what was seen, when the run id is known.
     const resume = (cause: unknown): Observable<RunEvent> => {
       if (tracker.finished) return EMPTY;
-      if (config.resumeOnDisconnect && tracker.threadId !== undefined && tracker.runId !== undefined) return poll();
+      if (config.resumeOnDisconnect && tracker.threadId !== undefined && tracker.runId !== undefined)
+        return poll();
       if (cause instanceof StreamDisconnectedError && tracker.runId === undefined) {
         return throwError(
           () =>
@@ -64,13 +80,19 @@ export function runSource(client: AssistantsClient, config: ResolvedRunConfig, s
         ? start.create().pipe(
             mergeMap((run) =>
               concat(
-                from(start.creates ? [{ event: 'thread.run.created', data: run } as RunEvent, runStatusEvent(run)] : [runStatusEvent(run)]),
+                from(
+                  start.creates
+                    ? [{ event: 'thread.run.created', data: run } as RunEvent, runStatusEvent(run)]
+                    : [runStatusEvent(run)],
+                ),
                 defer(() => (tracker.finished ? EMPTY : poll())),
               ),
             ),
           )
         : concat(
-            start.stream().pipe(catchError((error) => (isDisconnect(error) ? resume(error) : throwError(() => error)))),
+            start
+              .stream()
+              .pipe(catchError((error) => (isDisconnect(error) ? resume(error) : throwError(() => error)))),
             defer(() => resume(undefined)),
           );
 
@@ -93,10 +115,18 @@ export function runSource(client: AssistantsClient, config: ResolvedRunConfig, s
     return () => {
       subscription.unsubscribe();
       const { threadId, runId } = tracker;
-      if (settled || tracker.finished || !config.cancelOnUnsubscribe || threadId === undefined || runId === undefined) {
+      if (
+        settled ||
+        tracker.finished ||
+        !config.cancelOnUnsubscribe ||
+        threadId === undefined ||
+        runId === undefined
+      ) {
         return;
       }
-      client.runs.cancel(threadId, runId).subscribe({ error: (error) => config.onCancelError(error, { threadId, runId }) });
+      client.runs
+        .cancel(threadId, runId)
+        .subscribe({ error: (error) => config.onCancelError(error, { threadId, runId }) });
     };
   });
 }

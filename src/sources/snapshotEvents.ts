@@ -8,7 +8,8 @@ import type { MessageSeen } from './RunTracker';
  */
 
 /** `thread.run.<status>` carrying the run. An unknown status gives an unknown name, passed through. */
-export const runStatusEvent = (run: Run): RunEvent => ({ event: `thread.run.${run.status}`, data: run }) as RunEvent;
+export const runStatusEvent = (run: Run): RunEvent =>
+  ({ event: `thread.run.${run.status}`, data: run }) as RunEvent;
 
 /** `thread.run.step.<status>` carrying the step. */
 export const stepStatusEvent = (step: RunStep): RunEvent =>
@@ -47,7 +48,11 @@ export function messageEvents(message: Message, seen: MessageSeen | undefined): 
 }
 
 /** The part of a content block not yet shown, as a delta block; undefined when nothing is left. */
-function remainder(block: MessageContent, index: number, shown: number | undefined): MessageContentDelta | undefined {
+function remainder(
+  block: MessageContent,
+  index: number,
+  shown: number | undefined,
+): MessageContentDelta | undefined {
   switch (block.type) {
     case 'text': {
       const value = block.text.value.slice(shown ?? 0);

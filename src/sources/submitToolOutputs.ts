@@ -46,7 +46,9 @@ export function submitToolOutputs(
     throw new TypeError('submitToolOutputs: params.threadId and params.runId must name the paused run.');
   }
   if (!Array.isArray(tool_outputs)) {
-    throw new TypeError('submitToolOutputs: params.tool_outputs must be an array of { tool_call_id, output }.');
+    throw new TypeError(
+      'submitToolOutputs: params.tool_outputs must be an array of { tool_call_id, output }.',
+    );
   }
   const resolved = resolveRunConfig('submitToolOutputs', config);
   const body = { tool_outputs };

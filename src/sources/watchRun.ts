@@ -32,7 +32,11 @@ export interface WatchRunParams {
  * ```
  * @throws TypeError at call time when an id is missing or the config is invalid.
  */
-export function watchRun(client: AssistantsClient, params: WatchRunParams, config?: RunConfig): Observable<RunEvent> {
+export function watchRun(
+  client: AssistantsClient,
+  params: WatchRunParams,
+  config?: RunConfig,
+): Observable<RunEvent> {
   const { threadId, runId, include } = params ?? ({} as WatchRunParams);
   if (typeof threadId !== 'string' || threadId === '' || typeof runId !== 'string' || runId === '') {
     throw new TypeError('watchRun: params.threadId and params.runId must name the run to watch.');
