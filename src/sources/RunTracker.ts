@@ -2,7 +2,7 @@ import { isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
 import type { RunStep } from '../events/types';
 
-/** Content blocks per message the tracker follows; deltas beyond it are not tracked. */
+/** Content blocks per message (tool calls per step) the tracker follows; deltas beyond it are not tracked. */
 const MAX_TRACKED_BLOCKS = 256;
 
 /** What has been shown of one message. */
@@ -16,8 +16,8 @@ export interface MessageSeen {
 /** What has been shown of one step. */
 export interface StepSeen {
   status: string;
-  /** `step_details` as JSON when the step came from a snapshot (poll); undefined from a stream. */
-  fingerprint: string | undefined;
+  /** Per tool-call index: characters of function arguments / code input shown by stream deltas. */
+  shown: Map<number, number>;
 }
 
 /**
@@ -45,8 +45,10 @@ export class RunTracker {
     const name = event.event;
     if (name === 'thread.message.delta') {
       this.observeDelta(event.data.id, event.data.delta.content);
+    } else if (name === 'thread.run.step.delta') {
+      this.observeStepDelta(event.data.id, event.data.delta.step_details);
     } else if (name.startsWith('thread.run.step.')) {
-      if (name !== 'thread.run.step.delta') this.observeStep(event.data as RunStep, undefined);
+      this.observeStep(event.data as RunStep);
     } else if (name.startsWith('thread.message.')) {
       const seen = this.message(event.data.id);
       seen.created = true;
@@ -64,9 +66,33 @@ export class RunTracker {
     }
   }
 
-  observeStep(step: RunStep, fingerprint: string | undefined): void {
-    this.steps.set(step.id, { status: step.status, fingerprint });
+  private observeStep(step: RunStep): void {
+    const seen = this.steps.get(step.id);
+    if (seen === undefined) this.steps.set(step.id, { status: step.status, shown: new Map() });
+    else seen.status = step.status;
     if (step.type === 'message_creation') this.sawMessageStep = true;
+  }
+
+  private observeStepDelta(
+    id: string,
+    details: { type: string; tool_calls?: readonly unknown[] } | undefined,
+  ): void {
+    let seen = this.steps.get(id);
+    if (seen === undefined) {
+      seen = { status: 'in_progress', shown: new Map() };
+      this.steps.set(id, seen);
+    }
+    if (details?.type !== 'tool_calls' || details.tool_calls === undefined) return;
+    for (const call of details.tool_calls as ReadonlyArray<{
+      index: number;
+      function?: { arguments?: unknown };
+      code_interpreter?: { input?: unknown };
+    }>) {
+      const { index } = call;
+      if (!Number.isSafeInteger(index) || index < 0 || index >= MAX_TRACKED_BLOCKS) continue;
+      const text = call.function?.arguments ?? call.code_interpreter?.input;
+      seen.shown.set(index, (seen.shown.get(index) ?? 0) + (typeof text === 'string' ? text.length : 0));
+    }
   }
 
   message(id: string): MessageSeen {

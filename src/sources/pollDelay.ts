@@ -18,7 +18,7 @@ export function pollDelay(
   hintMs: number | undefined,
   knownStatus: boolean,
 ): number {
-  let delay = Math.min(poll.maxIntervalMs, poll.intervalMs * GROWTH ** unchangedPolls);
+  let delay = Math.round(Math.min(poll.maxIntervalMs, poll.intervalMs * GROWTH ** unchangedPolls));
   if (!poll.fixed && hintMs !== undefined) delay = Math.min(hintMs, MAX_HINT_MS);
   return knownStatus ? delay : Math.max(delay, DEFAULT_POLL_INTERVAL_MS);
 }

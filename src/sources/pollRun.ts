@@ -19,7 +19,7 @@ import { collectPages } from './collectPages';
 import { pollDelay } from './pollDelay';
 import type { ResolvedRunConfig } from './RunConfig';
 import type { RunTracker } from './RunTracker';
-import { messageEvents, runStatusEvent, stepStatusEvent } from './snapshotEvents';
+import { messageEvents, runStatusEvent, stepRemainder, stepStatusEvent } from './snapshotEvents';
 
 const KNOWN_STATUSES: ReadonlySet<string> = new Set([
   'queued',
@@ -61,12 +61,13 @@ export function pollRun(
     const fingerprint = JSON.stringify(step.step_details);
     const previous = fingerprints.get(step.id);
     fingerprints.set(step.id, fingerprint);
-    if (
-      seen !== undefined &&
-      seen.status === step.status &&
-      (previous === undefined || previous === fingerprint)
-    ) {
-      return EMPTY;
+    if (seen !== undefined && seen.status === step.status) {
+      if (previous === undefined && step.status === 'in_progress') {
+        // First look at a step a broken stream showed in part: add what the stream did not show.
+        const rest = stepRemainder(step, seen);
+        return rest === undefined ? EMPTY : of(rest);
+      }
+      if (previous === fingerprint) return EMPTY;
     }
     const created: RunEvent[] = seen === undefined ? [{ event: 'thread.run.step.created', data: step }] : [];
     const messageId =

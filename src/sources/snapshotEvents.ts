@@ -1,6 +1,13 @@
 import type { RunEvent } from '../events/RunEvent';
-import type { Message, MessageContent, MessageContentDelta, Run, RunStep } from '../events/types';
-import type { MessageSeen } from './RunTracker';
+import type {
+  Message,
+  MessageContent,
+  MessageContentDelta,
+  Run,
+  RunStep,
+  ToolCallDelta,
+} from '../events/types';
+import type { MessageSeen, StepSeen } from './RunTracker';
 
 /**
  * Events synthesised from snapshots (poll mode, and after a resumed stream), named as the stream
@@ -71,4 +78,40 @@ function remainder(
     default:
       return undefined;
   }
+}
+
+/**
+ * A `thread.run.step.delta` with the part of a step's tool calls a broken stream did not show
+ * (whole calls it never named, the rest of arguments or code input); undefined when nothing is left.
+ */
+export function stepRemainder(step: RunStep, seen: StepSeen): RunEvent | undefined {
+  if (step.step_details.type !== 'tool_calls') return undefined;
+  const tool_calls: ToolCallDelta[] = [];
+  step.step_details.tool_calls.forEach((call, index) => {
+    const shown = seen.shown.get(index);
+    if (shown === undefined) {
+      tool_calls.push({ ...call, index } as ToolCallDelta);
+    } else if (call.type === 'function' && call.function.arguments.length > shown) {
+      tool_calls.push({
+        index,
+        type: 'function',
+        function: { arguments: call.function.arguments.slice(shown) },
+      });
+    } else if (call.type === 'code_interpreter' && call.code_interpreter.input.length > shown) {
+      tool_calls.push({
+        index,
+        type: 'code_interpreter',
+        code_interpreter: { input: call.code_interpreter.input.slice(shown) },
+      });
+    }
+  });
+  if (tool_calls.length === 0) return undefined;
+  return {
+    event: 'thread.run.step.delta',
+    data: {
+      id: step.id,
+      object: 'thread.run.step.delta',
+      delta: { step_details: { type: 'tool_calls', tool_calls } },
+    },
+  };
 }
