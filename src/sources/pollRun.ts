@@ -4,11 +4,11 @@ import {
   defer,
   EMPTY,
   from,
-  map,
   mergeMap,
   type Observable,
   of,
   switchMap,
+  tap,
   timer,
 } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
@@ -127,7 +127,7 @@ export function pollRun(
       switchMap(({ run, pollAfterMs }) => {
         let emitted = 0;
         return concat(
-          changes(run).pipe(map((event) => (emitted++, event))),
+          changes(run).pipe(tap(() => emitted++)),
           defer(() => {
             if (tracker.finished) return EMPTY;
             unchangedPolls = emitted > 0 ? 0 : unchangedPolls + 1;

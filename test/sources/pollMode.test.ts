@@ -219,7 +219,7 @@ describe('poll mode events', () => {
           of(
             aPage([
               aMessage({ id: 'msg_user', role: 'user', run_id: null }),
-              { ...message, status: undefined },
+              (({ status: _status, ...rest }) => rest)(message) as Message,
             ]),
           ),
       },
