@@ -2,6 +2,17 @@
 
 // client: the endpoint interface and its request parameters
 export type { AssistantsClient, PolledRun } from './client/AssistantsClient';
+export type { FetchClientOptions, FetchFunction } from './client/fetchClient';
+export { fetchClient } from './client/fetchClient';
+export type { InvalidResponseErrorInit } from './client/InvalidResponseError';
+export { InvalidResponseError } from './client/InvalidResponseError';
+export type {
+  OpenAIClientOptions,
+  OpenAILike,
+  OpenAIPromiseLike,
+  OpenAIRequestOptionsLike,
+} from './client/openaiClient';
+export { openaiClient } from './client/openaiClient';
 export type {
   AssistantCreateParams,
   AssistantUpdateParams,
@@ -21,7 +32,6 @@ export type {
 } from './client/params';
 export { AssistantsApiError } from './errors/AssistantsApiError';
 export { AssistantsConnectionError } from './errors/AssistantsConnectionError';
-
 // errors: every error the library raises extends AssistantsError
 export { AssistantsError } from './errors/AssistantsError';
 export { RunStreamError, StreamDisconnectedError, StreamParseError } from './errors/StreamErrors';
@@ -101,14 +111,25 @@ export type {
   ToolCallsStepDetails,
   Usage,
 } from './events/types';
-export { fetchClient } from './client/fetchClient';
-export type { FetchClientOptions, FetchFunction } from './client/fetchClient';
-export { openaiClient } from './client/openaiClient';
-export type {
-  OpenAIClientOptions,
-  OpenAILike,
-  OpenAIPromiseLike,
-  OpenAIRequestOptionsLike,
-} from './client/openaiClient';
-export { InvalidResponseError } from './client/InvalidResponseError';
-export type { InvalidResponseErrorInit } from './client/InvalidResponseError';
+export { finalMessages } from './operators/finalMessages';
+export { finalRun, NoRunEventError } from './operators/finalRun';
+// collectors: RunEvent -> value
+export { ofType } from './operators/ofType';
+export { runState } from './operators/runState';
+export { runStatus } from './operators/runStatus';
+export { textDeltas } from './operators/textDeltas';
+export { toolCalls } from './operators/toolCalls';
+export { cancelRun } from './sources/cancelRun';
+export type { CreateRunParams } from './sources/createRun';
+// sources: one run as one cold Observable of its events
+export { createRun } from './sources/createRun';
+export { createThreadAndRun } from './sources/createThreadAndRun';
+export type { RunConfig, RunRef } from './sources/RunConfig';
+export type { SubmitToolOutputsSourceParams } from './sources/submitToolOutputs';
+export { submitToolOutputs } from './sources/submitToolOutputs';
+export type { WatchRunParams } from './sources/watchRun';
+export { watchRun } from './sources/watchRun';
+// state: the pure reducer behind runState(), for UI stores
+export type { RunState } from './state/RunState';
+export { initialRunState } from './state/RunState';
+export { reduceRunState } from './state/reduceRunState';

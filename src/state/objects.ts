@@ -1,0 +1,111 @@
+/**
+ * Small, allocation-light helpers the reducer uses to read untrusted payloads and to build new
+ * objects without generic deep merges. Internal.
+ */
+
+/** Keys that are never copied from a payload into an object the reducer builds. */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Exclusive upper bound of a delta `index` (content blocks, annotations, tool calls, code outputs).
+ * Real messages and steps have a handful; anything at or above this is treated as hostile and ignored.
+ */
+export const MAX_DELTA_INDEX = 10_000;
+
+/** Any object we read fields from. */
+export type Rec = Record<string, unknown>;
+
+/** `true` for a non-null, non-array object. */
+export function isRecord(value: unknown): value is Rec {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * `true` when `index` may be written into an array of length `length`: a safe integer in
+ * `[0, MAX_DELTA_INDEX)` and at most `length` (an existing element or the next one), so arrays stay
+ * dense. A part that would leave a gap is ignored; the terminal payload brings the whole content.
+ */
+export function isUsableIndex(index: unknown, length: number): index is number {
+  return (
+    typeof index === 'number' &&
+    Number.isSafeInteger(index) &&
+    index >= 0 &&
+    index < MAX_DELTA_INDEX &&
+    index <= length
+  );
+}
+
+/**
+ * `true` when `obj` has exactly the keys in `keys` (own or inherited enumerable ones, which plain
+ * JSON objects do not have). The reducer then rebuilds it as a literal instead of a spread.
+ */
+export function hasExactKeys(obj: object, keys: ReadonlySet<string>): boolean {
+  let count = 0;
+  for (const key in obj) {
+    if (!keys.has(key)) return false;
+    count++;
+  }
+  return count === keys.size;
+}
+
+/**
+ * Copies `source`'s own enumerable keys that are not in `known` onto `target`, never the forbidden
+ * ones. This is how unknown wire fields survive a rebuild without a generic merge.
+ */
+export function copyExtras(target: Rec, source: object, known: ReadonlySet<string>): void {
+  for (const key in source) {
+    if (known.has(key) || FORBIDDEN_KEYS.has(key) || !Object.hasOwn(source, key)) continue;
+    target[key] = (source as Rec)[key];
+  }
+}
+
+/** A shallow copy of `source` without the forbidden keys (and without `skip`, when given). */
+export function copyOwn(source: object, skip?: string): Rec {
+  const out: Rec = {};
+  for (const key in source) {
+    if (key === skip || FORBIDDEN_KEYS.has(key) || !Object.hasOwn(source, key)) continue;
+    out[key] = (source as Rec)[key];
+  }
+  return out;
+}
+
+/**
+ * `payload` itself when it carries none of the forbidden keys at its top level, else a shallow
+ * copy without them. Payloads are stored by reference: the reducer never mutates them.
+ */
+export function withoutForbiddenKeys<T extends object>(payload: T): T {
+  if (
+    Object.hasOwn(payload, '__proto__') ||
+    Object.hasOwn(payload, 'constructor') ||
+    Object.hasOwn(payload, 'prototype')
+  ) {
+    return copyOwn(payload) as T;
+  }
+  return payload;
+}
+
+/** Structural equality of JSON values, bounded in depth (deeper values count as different). */
+export function jsonEqual(a: unknown, b: unknown, depth = 0): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth > 16) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i], depth + 1)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  return sameFields(a as Rec, b as Rec, undefined, depth);
+}
+
+/** `true` when `a` and `b` have the same own keys with equal JSON values, ignoring `skip`. */
+export function sameFields(a: object, b: object, skip: string | undefined, depth = 0): boolean {
+  let countA = 0;
+  for (const key in a) if (key !== skip && Object.hasOwn(a, key)) countA++;
+  let countB = 0;
+  for (const key in b) {
+    if (key === skip || !Object.hasOwn(b, key)) continue;
+    countB++;
+    if (!Object.hasOwn(a, key) || !jsonEqual((a as Rec)[key], (b as Rec)[key], depth + 1)) return false;
+  }
+  return countA === countB;
+}
