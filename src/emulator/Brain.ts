@@ -1,0 +1,114 @@
+import type { Assistant, Message, Run, Thread } from '../events/types';
+
+/** A function call made earlier in this run, with the output the client submitted for it. */
+export interface BrainToolResult {
+  /** The tool call id (`call_…`). */
+  id: string;
+  name: string;
+  /** The arguments as the JSON string the run sent. */
+  arguments: string;
+  output: string;
+}
+
+/** What a brain sees when the run asks it for its next turn. Copies: changing them changes nothing. */
+export interface BrainContext {
+  readonly assistant: Assistant;
+  readonly thread: Thread;
+  /** The run, `in_progress`. `run.tools` are the tools in effect (the assistant's unless the run overrides them). */
+  readonly run: Run;
+  /** The thread's messages, oldest first. */
+  readonly messages: readonly Message[];
+  /** The text of the latest user message of the thread, `''` when there is none. */
+  readonly lastUserText: string;
+  /** Every function call of this run answered so far, oldest first. Empty on the first turn. */
+  readonly toolResults: readonly BrainToolResult[];
+  /** `0` for the first turn of a run, then one more after each `submit_tool_outputs`. */
+  readonly turn: number;
+}
+
+/**
+ * Write a message. A string is streamed in word-sized deltas (`"Hello there"` → `"Hello"`,
+ * `" there"`); an array is streamed as the given chunks. One delta per `latencyMs`. If the run's
+ * `max_completion_tokens` runs out (one chunk = one token), the message ends `incomplete` and so
+ * does the run.
+ */
+export interface BrainTextAction {
+  type: 'text';
+  text: string | readonly string[];
+}
+
+/**
+ * Call functions: a `tool_calls` step whose calls stream as `thread.run.step.delta`, then the run
+ * pauses at `requires_action`. This ends the turn (later actions of the same turn are ignored); the
+ * brain is asked again once the outputs are submitted, with them in `toolResults`.
+ */
+export interface BrainFunctionCallsAction {
+  type: 'function_calls';
+  calls: readonly {
+    name: string;
+    /** An object is JSON-serialised. @default '{}' */
+    arguments?: string | Record<string, unknown>;
+  }[];
+}
+
+/** A completed `code_interpreter` step: the input streams in word-sized deltas, then the logs. */
+export interface BrainCodeInterpreterAction {
+  type: 'code_interpreter';
+  input: string;
+  /** Output logs, if any. */
+  logs?: string;
+}
+
+/** Wait before the next action (the run stays `in_progress`). */
+export interface BrainDelayAction {
+  type: 'delay';
+  ms: number;
+}
+
+/** End the run `failed` with this `last_error`. */
+export interface BrainFailAction {
+  type: 'fail';
+  /** @default 'server_error' */
+  code?: 'server_error' | 'rate_limit_exceeded' | 'invalid_prompt';
+  /** @default 'Sorry, something went wrong.' */
+  message?: string;
+}
+
+/**
+ * End the run `incomplete`, as when a token limit is hit: the text (if any) is streamed, the message
+ * ends `thread.message.incomplete` (`max_tokens`), then the run ends `incomplete` with this reason.
+ */
+export interface BrainIncompleteAction {
+  type: 'incomplete';
+  text?: string | readonly string[];
+  /** @default 'max_completion_tokens' */
+  reason?: 'max_completion_tokens' | 'max_prompt_tokens';
+}
+
+/** One thing the assistant does during a turn. */
+export type BrainAction =
+  | BrainTextAction
+  | BrainFunctionCallsAction
+  | BrainCodeInterpreterAction
+  | BrainDelayAction
+  | BrainFailAction
+  | BrainIncompleteAction;
+
+/**
+ * Scripts the assistant of the emulator. Called each time a run goes `in_progress` (once at the
+ * start, then after every `submit_tool_outputs`); returns the actions of that turn, performed in
+ * order. A turn that neither calls functions, fails nor ends incomplete completes the run. A brain
+ * that throws (or rejects) fails the run with `server_error` and the error's message.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator, type Brain } from 'rxjs-assistants/emulator';
+ *
+ * const brain: Brain = ({ turn, toolResults }) =>
+ *   turn === 0
+ *     ? [{ type: 'function_calls', calls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] }]
+ *     : [{ type: 'delay', ms: 20 }, { type: 'text', text: `It is ${toolResults[0]?.output}.` }];
+ * const emulator = await startEmulator({ brain });
+ * ```
+ */
+export type Brain = (context: BrainContext) => readonly BrainAction[] | PromiseLike<readonly BrainAction[]>;

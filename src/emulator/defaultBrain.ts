@@ -1,0 +1,86 @@
+import type { FunctionDefinition } from '../events/types';
+import { evaluateArithmetic, formatNumber } from './arithmetic';
+import type { Brain, BrainAction } from './Brain';
+
+/**
+ * The emulator's deterministic default brain. For the latest user message of the thread:
+ *
+ * 1. If the run has function tools and the message contains a tool's name (the longest, if several
+ *    do), it calls that tool once, with the first JSON object found in the message as arguments
+ *    (`{}` if none). After the outputs arrive it replies `<name> returned: <output>` (one line per
+ *    call).
+ * 2. Else, if the message (ignoring a trailing `=` or `?`) is an arithmetic expression, it replies
+ *    with its value: `2 + 2` → `2 + 2 = 4` (`+ - * / % ^ **`, parentheses, at most 12 significant
+ *    digits).
+ * 3. Else it replies `You said: "<message>"`.
+ *
+ * Replies stream in word-sized deltas, one per `latencyMs`.
+ *
+ * @example
+ * ```ts
+ * import { defaultBrain, startEmulator } from 'rxjs-assistants/emulator';
+ *
+ * // Fail every run whose message says "fail", answer the rest like the default brain.
+ * const emulator = await startEmulator({
+ *   brain: (context) =>
+ *     context.lastUserText.includes('fail') ? [{ type: 'fail', code: 'server_error' }] : defaultBrain(context),
+ * });
+ * ```
+ */
+export const defaultBrain: Brain = ({ run, lastUserText, toolResults }): BrainAction[] => {
+  const functions = (run.tools ?? []).flatMap((tool) => (tool.type === 'function' ? [tool.function] : []));
+  if (functions.length > 0) {
+    if (toolResults.length > 0)
+      return [{ type: 'text', text: toolResults.map((r) => `${r.name} returned: ${r.output}`).join('\n') }];
+    const tool = mentionedTool(functions, lastUserText);
+    if (tool)
+      return [
+        {
+          type: 'function_calls',
+          calls: [{ name: tool.name, arguments: firstJsonObject(lastUserText) ?? '{}' }],
+        },
+      ];
+  }
+  const expression = lastUserText.trim().replace(/\s*[=?]\s*$/, '');
+  const value = evaluateArithmetic(expression);
+  if (value !== undefined) return [{ type: 'text', text: `${expression} = ${formatNumber(value)}` }];
+  return [{ type: 'text', text: `You said: "${lastUserText}"` }];
+};
+
+const mentionedTool = (functions: FunctionDefinition[], text: string): FunctionDefinition | undefined =>
+  functions
+    .filter((f) => f.name !== '' && text.includes(f.name))
+    .reduce<FunctionDefinition | undefined>(
+      (best, f) => (!best || f.name.length > best.name.length ? f : best),
+      undefined,
+    );
+
+/** The first balanced `{…}` in the text that parses as a JSON object, re-serialised compactly. */
+function firstJsonObject(text: string): string | undefined {
+  for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
+    const end = matchingBrace(text, start);
+    if (end < 0) continue;
+    try {
+      const value: unknown = JSON.parse(text.slice(start, end + 1));
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
+    } catch {
+      // not JSON: try the next brace
+    }
+  }
+  return undefined;
+}
+
+function matchingBrace(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i;
+  }
+  return -1;
+}

@@ -1,0 +1,81 @@
+import type { App, Handler } from '../app';
+import { nowSeconds } from '../clock';
+import { badRequest } from '../http';
+import { newId } from '../ids';
+import { messageObject, type ThreadObject } from '../objects';
+import type { ThreadRecord } from '../store';
+import { type Body, checkArgs, messageInput, optionalMetadata } from '../validate';
+import { assistantOf, createRunRecord, RUN_FIELDS, runReply } from './runs';
+
+/** Validates a thread body (`prefix` names where it sits) and stores the new thread with its messages. */
+function createThreadRecord({ store }: App, body: Body, prefix = ''): ThreadRecord {
+  checkArgs(body, ['messages', 'tool_resources', 'metadata'], prefix);
+  const messages = body['messages'] ?? [];
+  if (!Array.isArray(messages))
+    throw badRequest(
+      `Invalid type for '${prefix}messages': expected an array.`,
+      `${prefix}messages`,
+      'invalid_type',
+    );
+  // Every message is checked before anything is stored, so a bad request changes nothing.
+  const inputs = messages.map((m: unknown, i) => messageInput(m, `${prefix}messages[${i}]`));
+  const thread: ThreadObject = {
+    id: newId('thread'),
+    object: 'thread',
+    created_at: nowSeconds(),
+    metadata: optionalMetadata(body) ?? {},
+    tool_resources: body['tool_resources'] ?? {},
+  };
+  const record: ThreadRecord = {
+    thread,
+    messages: inputs.map((input) =>
+      messageObject({ id: newId('msg'), created_at: thread.created_at, thread_id: thread.id, ...input }),
+    ),
+    runs: [],
+  };
+  store.threads.set(thread.id, record);
+  return record;
+}
+
+/** `POST /threads` */
+export const createThread: Handler = ({ body }, app) => ({ body: createThreadRecord(app, body).thread });
+
+/** `GET /threads/{thread_id}` */
+export const retrieveThread: Handler = ({ ids: [id = ''] }, { store }) => ({ body: store.thread(id).thread });
+
+/** `POST /threads/{thread_id}` */
+export const updateThread: Handler = ({ ids: [id = ''], body }, { store }) => {
+  const { thread } = store.thread(id);
+  checkArgs(body, ['tool_resources', 'metadata']);
+  const metadata = optionalMetadata(body);
+  if (metadata) thread.metadata = metadata;
+  if (body['tool_resources'] !== undefined) thread.tool_resources = body['tool_resources'];
+  return { body: thread };
+};
+
+/** `DELETE /threads/{thread_id}`: its runs stop. */
+export const deleteThread: Handler = ({ ids: [id = ''] }, { store, engine }) => {
+  for (const record of store.thread(id).runs) engine.forget(record.run.id);
+  store.deleteThread(id);
+  return { body: { id, object: 'thread.deleted', deleted: true } };
+};
+
+/** `POST /threads/runs`; streamed, it begins with `thread.created`. */
+export const createThreadAndRun: Handler = ({ body }, app) => {
+  checkArgs(body, [...RUN_FIELDS.filter((f) => !f.startsWith('additional_')), 'thread', 'tool_resources']);
+  const assistant = assistantOf(app, body);
+  const threadBody = body['thread'] ?? {};
+  if (threadBody === null || typeof threadBody !== 'object' || Array.isArray(threadBody))
+    throw badRequest("Invalid type for 'thread': expected an object.", 'thread', 'invalid_type');
+  const thread = createThreadRecord(app, threadBody as Body, 'thread.');
+  try {
+    const record = createRunRecord(app, thread, assistant, body);
+    return runReply(app, record, body['stream'] === true, (sink) =>
+      sink.send('thread.created', JSON.stringify(thread.thread)),
+    );
+  } catch (error) {
+    // A run that cannot start leaves no thread behind.
+    app.store.deleteThread(thread.thread.id);
+    throw error;
+  }
+};

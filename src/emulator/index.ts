@@ -1,0 +1,26 @@
+// rxjs-assistants/emulator: a local Assistants v2 server (Node only).
+export type {
+  Brain,
+  BrainAction,
+  BrainCodeInterpreterAction,
+  BrainContext,
+  BrainDelayAction,
+  BrainFailAction,
+  BrainFunctionCallsAction,
+  BrainIncompleteAction,
+  BrainTextAction,
+  BrainToolResult,
+} from './Brain';
+export { defaultBrain } from './defaultBrain';
+export type { Emulator, EmulatorOptions, EmulatorRequest } from './EmulatorOptions';
+export type { EndpointName } from './endpoints';
+export type {
+  DropFault,
+  EmulatorFaults,
+  ErrorEventFault,
+  FaultRule,
+  FaultRuleBase,
+  LatencyFault,
+  StatusFault,
+} from './faults';
+export { startEmulator } from './startEmulator';

@@ -1,0 +1,209 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Subscription, timer } from 'rxjs';
+import type { App, Handler } from './app';
+import type { EmulatorRequest } from './EmulatorOptions';
+import { type EndpointName, matchEndpoint } from './endpoints';
+import type { FaultDecision, FaultInjector } from './faults';
+import {
+  createAssistant,
+  deleteAssistant,
+  listAssistants,
+  retrieveAssistant,
+  updateAssistant,
+} from './handlers/assistants';
+import {
+  createMessage,
+  deleteMessage,
+  listMessages,
+  retrieveMessage,
+  updateMessage,
+} from './handlers/messages';
+import { cancelRun, createRun, listRuns, retrieveRun, updateRun } from './handlers/runs';
+import { listSteps, retrieveStep } from './handlers/steps';
+import { submitToolOutputs } from './handlers/submitToolOutputs';
+import {
+  createThread,
+  createThreadAndRun,
+  deleteThread,
+  retrieveThread,
+  updateThread,
+} from './handlers/threads';
+import { ApiError, readJsonBody, sendJson } from './http';
+import { newId } from './ids';
+import { openSse } from './sse';
+
+const HANDLERS: Record<EndpointName, Handler> = {
+  'assistants.create': createAssistant,
+  'assistants.list': listAssistants,
+  'assistants.retrieve': retrieveAssistant,
+  'assistants.update': updateAssistant,
+  'assistants.delete': deleteAssistant,
+  'threads.create': createThread,
+  'threads.createAndRun': createThreadAndRun,
+  'threads.retrieve': retrieveThread,
+  'threads.update': updateThread,
+  'threads.delete': deleteThread,
+  'messages.create': createMessage,
+  'messages.list': listMessages,
+  'messages.retrieve': retrieveMessage,
+  'messages.update': updateMessage,
+  'messages.delete': deleteMessage,
+  'runs.create': createRun,
+  'runs.list': listRuns,
+  'runs.retrieve': retrieveRun,
+  'runs.update': updateRun,
+  'runs.cancel': cancelRun,
+  'runs.submitToolOutputs': submitToolOutputs,
+  'steps.list': listSteps,
+  'steps.retrieve': retrieveStep,
+};
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+  'access-control-allow-headers': '*',
+  'access-control-expose-headers': 'openai-poll-after-ms, retry-after, retry-after-ms, x-request-id',
+};
+
+const STREAMABLE: ReadonlySet<EndpointName> = new Set([
+  'runs.create',
+  'threads.createAndRun',
+  'runs.submitToolOutputs',
+]);
+
+/** What the request listener works with. */
+export interface ServeContext {
+  app: App;
+  apiKey: string | undefined;
+  faults: FaultInjector;
+  requests: EmulatorRequest[];
+  /** Holds every timer and stream of a request; `close()` unsubscribes it. */
+  lifetime: Subscription;
+}
+
+/** The `node:http` request listener: auth, routing, faults, then the endpoint's handler. */
+export function createRequestListener(
+  ctx: ServeContext,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    void handle(req, res, ctx);
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, ctx: ServeContext): Promise<void> {
+  const method = req.method ?? 'GET';
+  const url = new URL(req.url ?? '/', 'http://emulator');
+  const log: EmulatorRequest = {
+    method,
+    path: url.pathname,
+    endpoint: undefined,
+    stream: false,
+    status: 0,
+    faults: [],
+  };
+  ctx.requests.push(log);
+  const headers = { ...CORS, 'x-request-id': newId('req'), 'openai-version': '2020-10-01' };
+  const answer = (status: number, body: unknown, extra: Record<string, string> = {}) => {
+    log.status = status;
+    if (!res.headersSent && !res.destroyed) sendJson(res, status, body, { ...headers, ...extra });
+  };
+  if (method === 'OPTIONS') {
+    // CORS preflight, so a web app can call the emulator directly from the browser.
+    log.status = 204;
+    // `*` does not cover Authorization, so the asked-for headers are echoed.
+    const asked = req.headers['access-control-request-headers'];
+    res.writeHead(204, {
+      ...CORS,
+      'access-control-allow-headers': typeof asked === 'string' ? asked : '*',
+      'access-control-max-age': '600',
+    });
+    res.end();
+    return;
+  }
+  try {
+    checkAuth(req, ctx.apiKey);
+    const match = matchEndpoint(method, url.pathname);
+    if (!match) throw new ApiError(404, `Invalid URL (${method} ${url.pathname})`);
+    log.endpoint = match.endpoint;
+    const body = await readJsonBody(req);
+    log.stream = body['stream'] === true && STREAMABLE.has(match.endpoint);
+    const decision = ctx.faults(match.endpoint, log.stream);
+    if (decision.latencyMs > 0) {
+      log.faults.push('latency');
+      await wait(decision.latencyMs, ctx.lifetime);
+    }
+    if (decision.status) {
+      log.faults.push('status');
+      throw faultError(decision.status);
+    }
+    const reply = HANDLERS[match.endpoint]({ ids: match.ids, body, query: url.searchParams }, ctx.app);
+    if (!('stream' in reply)) return answer(200, reply.body, reply.headers);
+    log.status = 200;
+    if (decision.dropAfterBytes !== undefined) log.faults.push('drop');
+    if (decision.errorAfterEvents !== undefined) log.faults.push('error_event');
+    const sink = openSse(res, headers, {
+      dropAfterBytes: decision.dropAfterBytes,
+      errorAfterEvents: decision.errorAfterEvents,
+    });
+    const subscription = reply.stream(sink);
+    ctx.lifetime.add(subscription);
+    res.on('close', () => {
+      subscription.unsubscribe();
+      ctx.lifetime.remove(subscription);
+    });
+  } catch (error) {
+    if (error instanceof ApiError) return answer(error.status, error.body, error.options.headers);
+    const message = error instanceof Error ? error.message : String(error);
+    answer(500, {
+      error: { message: `The emulator failed: ${message}`, type: 'server_error', param: null, code: null },
+    });
+  }
+}
+
+function checkAuth(req: IncomingMessage, apiKey: string | undefined): void {
+  if (apiKey === undefined) return;
+  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+  const given = bearer ?? (typeof req.headers['api-key'] === 'string' ? req.headers['api-key'] : undefined);
+  if (given === undefined || given === '')
+    throw new ApiError(
+      401,
+      "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+    );
+  if (given !== apiKey) {
+    const masked = given.length > 8 ? `${given.slice(0, 3)}*****${given.slice(-4)}` : '*****';
+    throw new ApiError(401, `Incorrect API key provided: ${masked}.`, { code: 'invalid_api_key' });
+  }
+}
+
+function faultError({ status, retryAfterMs }: NonNullable<FaultDecision['status']>): ApiError {
+  const headers: Record<string, string> =
+    retryAfterMs === undefined
+      ? {}
+      : { 'retry-after-ms': String(retryAfterMs), 'retry-after': String(Math.ceil(retryAfterMs / 1000)) };
+  if (status === 429)
+    return new ApiError(429, 'Rate limit reached for requests (emulated fault). Please try again later.', {
+      type: 'requests',
+      code: 'rate_limit_exceeded',
+      headers,
+    });
+  if (status >= 500)
+    return new ApiError(
+      status,
+      'The server had an error while processing your request. Sorry about that! (emulated fault)',
+      {
+        type: 'server_error',
+        headers,
+      },
+    );
+  return new ApiError(status, `Emulated fault: HTTP ${status}.`, { headers });
+}
+
+/** A pause held by `lifetime`: if the emulator closes first, it never ends (its socket is gone anyway). */
+const wait = (ms: number, lifetime: Subscription): Promise<void> =>
+  new Promise((resolve) => {
+    const subscription = timer(ms).subscribe(() => {
+      lifetime.remove(subscription);
+      resolve();
+    });
+    lifetime.add(subscription);
+  });

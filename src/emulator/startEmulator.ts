@@ -1,0 +1,122 @@
+import { createServer, type Server } from 'node:http';
+import { Subscription } from 'rxjs';
+import type { Run } from '../events/types';
+import { defaultBrain } from './defaultBrain';
+import type { Emulator, EmulatorOptions, EmulatorRequest } from './EmulatorOptions';
+import { createFaultInjector } from './faults';
+import { RunEngine } from './runEngine';
+import { createRequestListener } from './serve';
+import { EmulatorStore } from './store';
+
+/**
+ * Starts a local Assistants v2 server: a real HTTP server on loopback, in memory, that the official
+ * `openai` SDK, `fetchClient` and `openaiClient` work against unchanged. Pass `url` as `baseURL`.
+ *
+ * It serves assistants, threads, messages, runs (create, create thread and run, list, retrieve,
+ * modify, cancel, `submit_tool_outputs`) and run steps under `/v1`, with `stream: true` on the three
+ * run-creating endpoints (`event:`/`data:` frames, ending `event: done` / `data: [DONE]`). Runs go
+ * `queued → in_progress → (requires_action → queued → in_progress)* → completed | incomplete |
+ * failed | cancelled | expired`, one event per `latencyMs`; a poll sees the same state as the
+ * stream. One active run per thread; cancel goes `cancelling → cancelled`; a run waiting for tool
+ * outputs expires `expiresAfterMs` after its creation; errors are OpenAI-shaped
+ * (`{ error: { message, type, param, code } }`, 400 / 401 / 404 / 429 / 5xx).
+ *
+ * The default brain is deterministic. For the thread's latest user message:
+ * 1. if the run has function tools and the message contains a tool's name, it calls that tool with
+ *    the first JSON object in the message as arguments (`{}` if none), and once the outputs arrive
+ *    replies `<name> returned: <output>`;
+ * 2. else, if the message is an arithmetic expression, it replies with its value (`2 + 2 = 4`);
+ * 3. else it replies `You said: "<message>"`.
+ * Replies stream in word-sized deltas. A run with `max_completion_tokens` (one chunk = one token)
+ * ends `incomplete` when they run out. See {@link defaultBrain}, and {@link Brain} to script others.
+ *
+ * ```
+ * stream: created-queued-in_progress-step.created-step.in_progress-message.created-…-delta-delta-…-completed|
+ * ```
+ *
+ * @example
+ * ```ts
+ * import OpenAI from 'openai';
+ * import { startEmulator } from 'rxjs-assistants/emulator';
+ *
+ * const emulator = await startEmulator({ pollAfterMs: 10 });
+ * const openai = new OpenAI({ baseURL: emulator.url, apiKey: 'test' });
+ * const assistant = await openai.beta.assistants.create({ model: 'gpt-4o' });
+ * const run = await openai.beta.threads.createAndRunPoll({
+ *   assistant_id: assistant.id,
+ *   thread: { messages: [{ role: 'user', content: '2 + 2' }] },
+ * });
+ * // run.status === 'completed'; the thread's last message reads "2 + 2 = 4"
+ * await emulator.close();
+ * ```
+ *
+ * @throws TypeError for an invalid option (the message names it); the promise rejects when the port
+ *   cannot be bound.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const {
+    port = 0,
+    host = '127.0.0.1',
+    apiKey,
+    brain = defaultBrain,
+    faults,
+    latencyMs = 2,
+    pollAfterMs,
+    expiresAfterMs = 600_000,
+  } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new TypeError(
+      `startEmulator: 'port' must be an integer from 0 to 65535 (0 picks a free one), got ${port}.`,
+    );
+  for (const [name, value] of Object.entries({ latencyMs, pollAfterMs, expiresAfterMs }))
+    if (value !== undefined && !(typeof value === 'number' && value >= 0 && Number.isFinite(value)))
+      throw new TypeError(
+        `startEmulator: '${name}' must be a finite number of milliseconds >= 0, got ${value}.`,
+      );
+  if (typeof brain !== 'function')
+    throw new TypeError("startEmulator: 'brain' must be a function (context) => actions.");
+
+  const store = new EmulatorStore();
+  const engine = new RunEngine(store, brain, latencyMs);
+  const lifetime = new Subscription();
+  const requests: EmulatorRequest[] = [];
+  const server = createServer(
+    createRequestListener({
+      app: { store, engine, expiresAfterMs, pollAfterMs },
+      apiKey,
+      faults: createFaultInjector(faults),
+      requests,
+      lifetime,
+    }),
+  );
+  const boundPort = await listen(server, port, host);
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+
+  return {
+    url: `http://${urlHost}:${boundPort}/v1`,
+    port: boundPort,
+    requests,
+    runs: (): Run[] => [...store.runs.values()].map((record) => structuredClone(record.run)),
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        lifetime.unsubscribe();
+        engine.dispose();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}

@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The `rxjs-assistants-emulator` bin, end to end: bundled from src/emulator/cli.ts (as tsup does
+// for the package), run with node, stopped with a signal.
+
+let dir = '';
+let cli = '';
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'emulator-cli-'));
+  cli = join(dir, 'cli.mjs');
+  await build({
+    entryPoints: ['src/emulator/cli.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: cli,
+    logLevel: 'silent',
+  });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[]): {
+  child: ChildProcess;
+  exit: Promise<{ code: number | null; out: string; err: string }>;
+  line: Promise<string>;
+} {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let resolveLine: (line: string) => void = () => {};
+  const line = new Promise<string>((resolve) => {
+    resolveLine = resolve;
+  });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.includes('\n')) resolveLine(out.split('\n')[0] ?? '');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const exit = new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, out, err })),
+  );
+  return { child, exit, line };
+}
+
+describe('rxjs-assistants-emulator', () => {
+  it('keeps the shebang so the bin runs directly', () => {
+    expect(readFileSync('src/emulator/cli.ts', 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('prints its URL, serves the API with the given options, and exits 0 on SIGTERM', async () => {
+    const { child, exit, line } = run([
+      '--port',
+      '0',
+      '--api-key',
+      'sk-cli',
+      '--poll-after-ms',
+      '7',
+      '--latency-ms',
+      '0',
+    ]);
+    const first = await line;
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+\/v1)$/.exec(first)?.[1];
+    expect(url).toBeDefined();
+    expect((await fetch(`${url}/assistants`)).status).toBe(401);
+    const answer = await fetch(`${url}/assistants`, { headers: { authorization: 'Bearer sk-cli' } });
+    expect(await answer.json()).toEqual({
+      object: 'list',
+      data: [],
+      first_id: null,
+      last_id: null,
+      has_more: false,
+    });
+    child.kill('SIGTERM');
+    const { code, out } = await exit;
+    expect(code).toBe(0);
+    expect(out).toContain('SIGTERM: stopping');
+  });
+
+  it('prints usage for --help and fails on a bad option', async () => {
+    const help = await run(['--help']).exit;
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('Usage: rxjs-assistants-emulator');
+    const bad = await run(['--port', 'abc']).exit;
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain("--port must be a number >= 0, got 'abc'");
+  });
+});
