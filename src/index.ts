@@ -133,3 +133,13 @@ export { watchRun } from './sources/watchRun';
 export type { RunState } from './state/RunState';
 export { initialRunState } from './state/RunState';
 export { reduceRunState } from './state/reduceRunState';
+
+// relay: run events across an HTTP hop as Server-Sent Events
+export { toServerSentEvents } from './relay/toServerSentEvents';
+export type { ToServerSentEventsOptions } from './relay/toServerSentEvents';
+export { fromServerSentEvents } from './relay/fromServerSentEvents';
+export type { FromServerSentEventsOptions } from './relay/fromServerSentEvents';
+export { toSSEResponse } from './relay/toSSEResponse';
+export type { SSEResponseOptions } from './relay/toSSEResponse';
+export { pipeToNodeResponse } from './relay/pipeToNodeResponse';
+export type { NodeResponseLike, PipeToNodeResponseOptions } from './relay/pipeToNodeResponse';

@@ -1,0 +1,64 @@
+import type { Observable } from 'rxjs';
+import type { RunEvent } from '../events/RunEvent';
+import { type ToServerSentEventsOptions, toServerSentEvents } from './toServerSentEvents';
+
+/** Options of {@link toSSEResponse}: the answer's status and headers, and the stream's options. */
+export interface SSEResponseOptions extends ToServerSentEventsOptions {
+  /** @default 200 */
+  status?: number | undefined;
+  /** @default '' */
+  statusText?: string | undefined;
+  /**
+   * Extra headers (CORS, cookies …), set over the defaults: `content-type: text/event-stream;
+   * charset=utf-8`, `cache-control: no-cache, no-transform` (no caching, no compressing proxy that
+   * would hold frames back) and `x-accel-buffering: no` (nginx passes frames through at once).
+   * @default {}
+   */
+  headers?: HeadersInit | undefined;
+}
+
+/** The headers every SSE answer of the relay carries. Internal (shared with `pipeToNodeResponse`). */
+export const SSE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+};
+
+/**
+ * Answers a request with a run's events as Server-Sent Events: a web `Response` for fetch-style
+ * servers (Hono, Next.js route handlers, Remix, Deno, Bun, edge runtimes). The body is
+ * {@link toServerSentEvents}`(events$)`: lazy, one flushed frame per event, ending with `done` or an
+ * `error` frame; when the client disconnects the runtime cancels the body, which unsubscribes and
+ * so cancels the run.
+ *
+ * @example
+ * ```ts
+ * import { createRun, fetchClient, toSSEResponse } from 'rxjs-assistants';
+ *
+ * const client = fetchClient({ apiKey: process.env.OPENAI_API_KEY });
+ * export async function POST(request: Request): Promise<Response> {
+ *   const { threadId } = await request.json();
+ *   return toSSEResponse(createRun(client, { threadId, assistant_id: 'asst_abc' }));
+ * }
+ * ```
+ *
+ * @throws {TypeError} at once for invalid options (see {@link toServerSentEvents}).
+ */
+export function toSSEResponse(events$: Observable<RunEvent>, options: SSEResponseOptions = {}): Response {
+  const { status = 200, statusText, headers = {}, ...streamOptions } = options;
+  const body = toServerSentEvents(events$, streamOptions);
+  const extra = new Headers(headers);
+  const merged = new Headers();
+  for (const [name, value] of Object.entries(SSE_HEADERS)) {
+    if (!extra.has(name)) merged.set(name, value);
+  }
+  // Appended, not set, so that several `set-cookie` headers all survive.
+  extra.forEach((value, name) => {
+    merged.append(name, value);
+  });
+  return new Response(body, {
+    status,
+    headers: merged,
+    ...(statusText === undefined ? {} : { statusText }),
+  });
+}

@@ -1,0 +1,79 @@
+import type { Observable } from 'rxjs';
+import type { RunEvent } from '../../src/events/RunEvent';
+
+/** Helpers of the relay tests: byte streams in and out, and what an Observable delivered. */
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export const utf8 = (text: string): Uint8Array => encoder.encode(text);
+export const text = (bytes: Uint8Array): string => decoder.decode(bytes);
+
+/** Every chunk of a stream, read to its end. */
+export async function readChunks(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return chunks;
+    chunks.push(value);
+  }
+}
+
+/** The chunks joined into one array. */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return all;
+}
+
+/** `bytes` cut at the given offsets (any order, repeats and out-of-range ones ignored). */
+export function splitAt(bytes: Uint8Array, offsets: readonly number[]): Uint8Array[] {
+  const cuts = [...new Set(offsets)].filter((at) => at > 0 && at < bytes.length).sort((a, b) => a - b);
+  const parts: Uint8Array[] = [];
+  let start = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    parts.push(bytes.slice(start, cut));
+    start = cut;
+  }
+  return parts;
+}
+
+/** A stream handing out one of `chunks` per pull, then closing. */
+export function streamOf(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+  let next = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        const chunk = chunks[next++];
+        if (chunk === undefined) controller.close();
+        else controller.enqueue(chunk);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** What an Observable delivered: its events, and the error it ended with, if any. */
+export interface Outcome {
+  events: RunEvent[];
+  error?: unknown;
+}
+
+export function collect(events$: Observable<RunEvent>): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const events: RunEvent[] = [];
+    events$.subscribe({
+      next: (event) => events.push(event),
+      error: (error: unknown) => resolve({ events, error }),
+      complete: () => resolve({ events }),
+    });
+  });
+}
+
+/** The event as it looks after a trip through JSON (what any reader of the wire can get back). */
+export const viaJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
