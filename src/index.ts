@@ -143,3 +143,6 @@ export { toSSEResponse } from './relay/toSSEResponse';
 export type { SSEResponseOptions } from './relay/toSSEResponse';
 export { pipeToNodeResponse } from './relay/pipeToNodeResponse';
 export type { NodeResponseLike, PipeToNodeResponseOptions } from './relay/pipeToNodeResponse';
+
+// operators: tools, timeouts, retries, failures
+export { handleRequiresAction } from './operators/handleRequiresAction';

@@ -1,0 +1,156 @@
+/**
+ * `npm run demo`: one conversation with a function tool, streamed and then polled, rendered live.
+ *
+ * Runs against the built-in emulator on a free loopback port, or against `OPENAI_BASE_URL`
+ * (with `OPENAI_API_KEY`) when set.
+ */
+import { firstValueFrom, interval, lastValueFrom, Observable, Subscription, tap } from 'rxjs';
+import {
+  type AssistantsClient,
+  createThreadAndRun,
+  fetchClient,
+  finalRun,
+  handleRequiresAction,
+  type RunEvent,
+  type RunStatus,
+} from '../src';
+import { startEmulator } from '../src/emulator';
+
+const tty = process.stdout.isTTY === true;
+const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const dim = (s: string) => (tty ? `\x1b[2m${s}\x1b[0m` : s);
+const bold = (s: string) => (tty ? `\x1b[1m${s}\x1b[0m` : s);
+
+/** Prints a run's events as they come: a spinner status line, steps, tool calls, streaming text. */
+function render(events$: Observable<RunEvent>): Observable<RunEvent> {
+  let status = 'pending';
+  let streaming = false;
+  const steps = new Set<string>();
+  let frame = 0;
+  const spinner = new Subscription();
+  const clearLine = () => tty && process.stdout.write('\r\x1b[K');
+  const drawSpinner = () => {
+    if (!tty || streaming) return;
+    clearLine();
+    process.stdout.write(`${frames[frame++ % frames.length]} ${dim(`run ${status}`)}`);
+  };
+  const log = (line: string) => {
+    clearLine();
+    process.stdout.write(`${line}\n`);
+    drawSpinner();
+  };
+  return new Observable<RunEvent>((subscriber) => {
+    spinner.add(interval(80).subscribe(drawSpinner));
+    const subscription = events$
+      .pipe(
+        tap((event) => {
+          if (event.event === 'thread.run.requires_action') {
+            for (const call of event.data.required_action?.submit_tool_outputs.tool_calls ?? []) {
+              log(`  ${dim('call')}   ${call.function.name}(${call.function.arguments})`);
+            }
+          }
+          if (event.event.startsWith('thread.run.') && !event.event.startsWith('thread.run.step.')) {
+            const next = (event.data as { status: RunStatus }).status;
+            if (next !== status) log(`  ${dim('status')} ${status} → ${bold(next)}`);
+            status = next;
+          } else if (event.event === 'thread.run.step.created' && !steps.has(event.data.id)) {
+            // a polled continuation shows the tool step again: print each step once
+            steps.add(event.data.id);
+            log(`  ${dim('step')}   ${event.data.type} (${event.data.id})`);
+          } else if (
+            event.event === 'thread.run.step.completed' &&
+            event.data.step_details.type === 'tool_calls'
+          ) {
+            for (const call of event.data.step_details.tool_calls) {
+              if (call.type === 'function')
+                log(`  ${dim('tool')}   ${call.function.name} → ${call.function.output}`);
+            }
+          } else if (event.event === 'thread.message.delta') {
+            if (!streaming) {
+              clearLine();
+              process.stdout.write(`  ${bold('assistant ›')} `);
+              streaming = true;
+            }
+            for (const part of event.data.delta.content ?? []) {
+              if (part.type === 'text' && part.text?.value) process.stdout.write(part.text.value);
+            }
+          } else if (event.event === 'thread.message.completed' && streaming) {
+            process.stdout.write('\n');
+            streaming = false;
+          }
+        }),
+      )
+      .subscribe(subscriber);
+    return () => {
+      subscription.unsubscribe();
+      spinner.unsubscribe();
+      clearLine();
+    };
+  });
+}
+
+/** The function tool, run on this side: a weather report that takes a moment. */
+async function getWeather({ city }: { city?: string }): Promise<object> {
+  log(`  ${dim('exec')}   get_weather running for ${city ?? 'somewhere'} …`);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  return { city: city ?? 'unknown', temperature_c: 7, conditions: 'light rain' };
+}
+const log = (line: string) => process.stdout.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
+
+async function converse(
+  client: AssistantsClient,
+  assistantId: string,
+  mode: 'stream' | 'poll',
+): Promise<RunStatus> {
+  console.log(`\n${bold(`▶ ${mode} mode`)}`);
+  const question = 'What is the weather like? Use get_weather with {"city": "Oslo"}';
+  console.log(`  ${bold('user ›')} ${question}`);
+  const run$ = createThreadAndRun(
+    client,
+    { assistant_id: assistantId, thread: { messages: [{ role: 'user', content: question }] } },
+    { mode, poll: { intervalMs: 150, maxIntervalMs: 600 } },
+  ).pipe(handleRequiresAction(client, { get_weather: getWeather }, { mode }));
+  const run = await lastValueFrom(render(run$).pipe(finalRun()));
+  return run.status;
+}
+
+async function main(): Promise<void> {
+  const external = process.env['OPENAI_BASE_URL'];
+  const emulator = external ? undefined : await startEmulator({ latencyMs: 25 });
+  const baseURL = external ?? emulator!.url;
+  console.log(
+    `${bold('rxjs-assistants demo')} ${dim(`against ${emulator ? `the built-in emulator at ${baseURL}` : baseURL}`)}`,
+  );
+  const client = fetchClient({ baseURL, apiKey: process.env['OPENAI_API_KEY'] ?? 'emulator-key' });
+  try {
+    const assistant = await firstValueFrom(
+      client.assistants.create({
+        model: process.env['OPENAI_MODEL'] ?? 'gpt-4o',
+        name: 'rxjs-assistants demo',
+        instructions: 'You report the weather. Call get_weather for it.',
+        tools: [
+          {
+            type: 'function',
+            function: {
+              name: 'get_weather',
+              description: 'Current weather of a city',
+              parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+            },
+          },
+        ],
+      }),
+    );
+    const statuses: string[] = [];
+    for (const mode of ['stream', 'poll'] as const)
+      statuses.push(`${mode}: ${await converse(client, assistant.id, mode)}`);
+    console.log(`\n${bold('final run status')}  ${statuses.join('   ')}`);
+    if (statuses.some((s) => !s.endsWith('completed'))) process.exitCode = 1;
+  } finally {
+    await emulator?.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
