@@ -51,8 +51,9 @@ function render(events$: Observable<RunEvent>): Observable<RunEvent> {
           }
           if (event.event.startsWith('thread.run.') && !event.event.startsWith('thread.run.step.')) {
             const next = (event.data as { status: RunStatus }).status;
-            if (next !== status) log(`  ${dim('status')} ${status} → ${bold(next)}`);
+            const previous = status;
             status = next;
+            if (next !== previous) log(`  ${dim('status')} ${previous} → ${bold(next)}`);
           } else if (event.event === 'thread.run.step.created' && !steps.has(event.data.id)) {
             // a polled continuation shows the tool step again: print each step once
             steps.add(event.data.id);
