@@ -113,12 +113,41 @@ export type {
 } from './events/types';
 export { finalMessages } from './operators/finalMessages';
 export { finalRun, NoRunEventError } from './operators/finalRun';
+export type {
+  HandleRequiresActionConfig,
+  ToolCallFailureReason,
+  ToolCallHandler,
+  ToolContext,
+  ToolHandler,
+  ToolHandlers,
+} from './operators/handleRequiresAction';
+// operators: tools, timeouts, retries, failures
+export {
+  handleRequiresAction,
+  RequiredActionExpiredError,
+  ToolCallError,
+} from './operators/handleRequiresAction';
 // collectors: RunEvent -> value
 export { ofType } from './operators/ofType';
+export type { RetryRunConfig } from './operators/retryRun';
+export { retryRun } from './operators/retryRun';
 export { runState } from './operators/runState';
 export { runStatus } from './operators/runStatus';
+export type { RunTimeoutConfig } from './operators/runTimeout';
+export { RunTimeoutError, runTimeout } from './operators/runTimeout';
 export { textDeltas } from './operators/textDeltas';
+export type { RunFailureStatus } from './operators/throwOnFailure';
+export { RunFailedError, throwOnFailure } from './operators/throwOnFailure';
 export { toolCalls } from './operators/toolCalls';
+export type { FromServerSentEventsOptions } from './relay/fromServerSentEvents';
+export { fromServerSentEvents } from './relay/fromServerSentEvents';
+export type { NodeResponseLike, PipeToNodeResponseOptions } from './relay/pipeToNodeResponse';
+export { pipeToNodeResponse } from './relay/pipeToNodeResponse';
+export type { ToServerSentEventsOptions } from './relay/toServerSentEvents';
+// relay: run events across an HTTP hop as Server-Sent Events
+export { toServerSentEvents } from './relay/toServerSentEvents';
+export type { SSEResponseOptions } from './relay/toSSEResponse';
+export { toSSEResponse } from './relay/toSSEResponse';
 export { cancelRun } from './sources/cancelRun';
 export type { CreateRunParams } from './sources/createRun';
 // sources: one run as one cold Observable of its events
@@ -133,16 +162,3 @@ export { watchRun } from './sources/watchRun';
 export type { RunState } from './state/RunState';
 export { initialRunState } from './state/RunState';
 export { reduceRunState } from './state/reduceRunState';
-
-// relay: run events across an HTTP hop as Server-Sent Events
-export { toServerSentEvents } from './relay/toServerSentEvents';
-export type { ToServerSentEventsOptions } from './relay/toServerSentEvents';
-export { fromServerSentEvents } from './relay/fromServerSentEvents';
-export type { FromServerSentEventsOptions } from './relay/fromServerSentEvents';
-export { toSSEResponse } from './relay/toSSEResponse';
-export type { SSEResponseOptions } from './relay/toSSEResponse';
-export { pipeToNodeResponse } from './relay/pipeToNodeResponse';
-export type { NodeResponseLike, PipeToNodeResponseOptions } from './relay/pipeToNodeResponse';
-
-// operators: tools, timeouts, retries, failures
-export { handleRequiresAction } from './operators/handleRequiresAction';

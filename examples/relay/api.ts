@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { lastValueFrom } from 'rxjs';
-import { type AssistantsClient, cancelRun, createRun, pipeToNodeResponse } from '../../src/index';
-import { handleRequiresAction } from '../../src/operators/handleRequiresAction';
+import {
+  type AssistantsClient,
+  cancelRun,
+  createRun,
+  handleRequiresAction,
+  pipeToNodeResponse,
+} from '../../src/index';
 import { describe, HttpError, httpError, json, messageText, notFound } from './http';
 import { createRuns, poll } from './runs';
 import type { Sessions } from './sessions';

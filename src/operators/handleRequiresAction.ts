@@ -1,0 +1,335 @@
+import {
+  concat,
+  concatMap,
+  defer,
+  EMPTY,
+  filter,
+  type MonoTypeOperatorFunction,
+  map,
+  Observable,
+  takeWhile,
+  tap,
+  throwError,
+  timer,
+} from 'rxjs';
+import type { AssistantsClient } from '../client/AssistantsClient';
+import { AssistantsError } from '../errors/AssistantsError';
+import { isMessageEvent, isRunStatusEvent, isRunStepEvent, isTerminalStatus } from '../events/guards';
+import type { RunEvent } from '../events/RunEvent';
+import type { RequiredActionFunctionToolCall, Run } from '../events/types';
+import { cancelRun } from '../sources/cancelRun';
+import { type RunConfig, type RunRef, resolveRunConfig } from '../sources/RunConfig';
+import { runStatusEvent } from '../sources/snapshotEvents';
+import { watchRun } from '../sources/watchRun';
+import type { ToolCallFailureReason } from './runToolCall';
+import { type FailedToolCall, runToolRound } from './runToolRound';
+import { type SubmitRoundContext, submitToolRound } from './submitToolRound';
+import { ToolOutputLedger } from './ToolOutputLedger';
+
+export type { ToolCallFailureReason } from './runToolCall';
+
+/** What every handler receives besides the call: aborted when its result is no longer wanted. */
+export interface ToolContext {
+  /** Aborted on unsubscribe, on the per-call timeout, and when another call ends the round. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The handler of one function: gets the parsed JSON arguments (type them in the handler's own
+ * signature), the call, and a {@link ToolContext}. Returns the output: a string is used as is; a
+ * Promise, Observable or AsyncIterable is awaited for its last value; any other value is
+ * JSON-serialised; `undefined` (or an Observable that completes empty) gives `''`.
+ */
+export type ToolHandler = {
+  // A method signature, so that `(args: { city: string }) => …` is accepted for `args: unknown`.
+  handle(args: unknown, toolCall: RequiredActionFunctionToolCall, context: ToolContext): unknown;
+}['handle'];
+
+/** One function for every call: routes on `toolCall.function.name` and parses the arguments itself. */
+export type ToolCallHandler = (toolCall: RequiredActionFunctionToolCall, context: ToolContext) => unknown;
+
+/** A {@link ToolHandler} per function name, or one {@link ToolCallHandler} for all calls. */
+export type ToolHandlers = { readonly [functionName: string]: ToolHandler } | ToolCallHandler;
+
+/** Options of {@link handleRequiresAction}; the {@link RunConfig} part applies to the continuation. */
+export interface HandleRequiresActionConfig extends RunConfig {
+  /** Handlers running at once within a round. @default Infinity */
+  concurrency?: number;
+  /** Per-call limit in ms; a handler still running then is aborted and counts as failed. @default none */
+  timeoutMs?: number;
+  /**
+   * What an unknown function name, a handler that throws or errors, or one that times out does:
+   * `'submit'` sends an error string naming the function and the error as that call's output (the
+   * model can recover); `'cancel'` aborts the round's other handlers, cancels the run, emits its
+   * final status event (`thread.run.cancelled`) and completes; `'error'` aborts the other
+   * handlers, cancels the run and errors with a {@link ToolCallError}.
+   * @default 'submit'
+   */
+  onError?: 'submit' | 'cancel' | 'error';
+}
+
+/** A tool call failed under `onError: 'error'`. Carries the call and the handler's error as `cause`. */
+export class ToolCallError extends AssistantsError {
+  override readonly name = 'ToolCallError';
+  readonly reason: ToolCallFailureReason;
+  readonly toolCall: RequiredActionFunctionToolCall;
+  readonly functionName: string;
+  readonly threadId: string;
+  readonly runId: string;
+
+  constructor(run: RunRef, result: FailedToolCall) {
+    const { call, failure } = result;
+    const detail = failure.cause instanceof Error ? failure.cause.message : String(failure.cause);
+    super(`Tool call ${call.id} (${call.function?.name}) of run ${run.runId} failed: ${detail}`, {
+      cause: failure.cause,
+    });
+    this.reason = failure.reason;
+    this.toolCall = call;
+    this.functionName = call.function?.name ?? '';
+    this.threadId = run.threadId;
+    this.runId = run.runId;
+  }
+}
+
+/** The run's `expires_at` passed while its tool handlers were still running; nothing was submitted. */
+export class RequiredActionExpiredError extends AssistantsError {
+  override readonly name = 'RequiredActionExpiredError';
+  readonly threadId: string;
+  readonly runId: string;
+  /** The run's `expires_at`, in epoch seconds. */
+  readonly expiresAt: number;
+  /** The calls whose handlers had not finished. */
+  readonly pendingCalls: readonly RequiredActionFunctionToolCall[];
+
+  constructor(run: RunRef, expiresAt: number, pendingCalls: readonly RequiredActionFunctionToolCall[]) {
+    const pending = pendingCalls.map((call) => `${call.function?.name} ${call.id}`).join(', ');
+    super(
+      `Run ${run.runId} expired at ${new Date(expiresAt * 1000).toISOString()} while its tools were still ` +
+        `running (${pending}); no outputs were submitted.`,
+    );
+    this.threadId = run.threadId;
+    this.runId = run.runId;
+    this.expiresAt = expiresAt;
+    this.pendingCalls = pendingCalls;
+  }
+}
+
+const isPause = (event: RunEvent): boolean =>
+  isRunStatusEvent(event) && event.data.status === 'requires_action';
+
+const listedCalls = (run: Run): RequiredActionFunctionToolCall[] | undefined => {
+  const calls = run.required_action?.submit_tool_outputs?.tool_calls;
+  return Array.isArray(calls) ? calls : undefined;
+};
+
+function checkConfig(handlers: unknown, config: HandleRequiresActionConfig): void {
+  const where = 'handleRequiresAction';
+  if (typeof handlers !== 'function') {
+    if (typeof handlers !== 'object' || handlers === null) {
+      throw new TypeError(
+        `${where}: handlers must be { [functionName]: (args, toolCall, { signal }) => output } or one function (toolCall, { signal }) => output, got ${String(handlers)}.`,
+      );
+    }
+    for (const [name, handler] of Object.entries(handlers)) {
+      if (typeof handler !== 'function') {
+        throw new TypeError(`${where}: the handler for "${name}" must be a function, got ${typeof handler}.`);
+      }
+    }
+  }
+  const { concurrency, timeoutMs, onError } = config;
+  if (
+    concurrency !== undefined &&
+    !(Number.isSafeInteger(concurrency) && concurrency >= 1) &&
+    concurrency !== Infinity
+  ) {
+    throw new TypeError(
+      `${where}: concurrency must be a whole number ≥ 1 or Infinity, got ${String(concurrency)}.`,
+    );
+  }
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new TypeError(
+      `${where}: timeoutMs must be a finite number of milliseconds > 0, got ${String(timeoutMs)}.`,
+    );
+  }
+  if (onError !== undefined && onError !== 'submit' && onError !== 'cancel' && onError !== 'error') {
+    throw new TypeError(
+      `${where}: onError must be 'submit', 'cancel' or 'error', got ${JSON.stringify(onError)}.`,
+    );
+  }
+}
+
+/**
+ * Runs the function tools a paused run asks for, submits their outputs, and continues the run
+ * in the same Observable, for as many `requires_action` rounds as the run needs.
+ *
+ * ```
+ * events: --created--requires_action|
+ * result: --created--requires_action--(handlers)(submit)--step.completed--queued--…--completed|
+ * ```
+ *
+ * Every event passes through. At an event whose `data.status` is `requires_action` the operator
+ * takes over the run: it runs the handlers of all listed calls in parallel (`concurrency`), each
+ * with its own `AbortSignal` and `timeoutMs`, then submits all outputs in one request with the
+ * `submitToolOutputs` source (streamed unless `mode: 'poll'`; resume and polling as configured) and
+ * splices its events in.
+ *
+ * - Arguments that are not valid JSON are answered with an error string; the handler is not called
+ *   (the one-function form gets the raw call and parses it itself).
+ * - A tool call id is executed once per operator instance (one `handleRequiresAction(...)` call),
+ *   across all its subscriptions: a `requires_action` re-observed by a poll, by a `retryRun` or by a
+ *   re-subscription never runs a handler again. If the server already took the outputs, the operator
+ *   waits one poll interval and watches the run again; if not, it sends the same outputs again.
+ * - A submit request that fails without an answer (`AssistantsConnectionError`, or a stream broken
+ *   before its first event) is followed by a read of the run: still waiting on the same calls →
+ *   the same outputs are sent again (up to 3 sends); otherwise the run is followed by polling.
+ * - Unsubscribing (or an error) while the operator drives the run aborts running handlers and
+ *   cancels the run once (`cancelOnUnsubscribe`, default `true`).
+ * - If the run's `expires_at` passes while handlers run, the result errors with
+ *   {@link RequiredActionExpiredError} (an `expires_at` already past when the round starts is
+ *   ignored: it says more about the two clocks than about the run; the server's answer decides).
+ *
+ * @example
+ * ```ts
+ * import { createRun, fetchClient, handleRequiresAction, textDeltas } from 'rxjs-assistants';
+ *
+ * const client = fetchClient();
+ * createRun(client, { threadId, assistant_id })
+ *   .pipe(
+ *     handleRequiresAction(client, {
+ *       get_weather: async ({ city }: { city: string }, _call, { signal }) =>
+ *         (await fetch(`https://wttr.in/${city}?format=3`, { signal })).text(),
+ *     }),
+ *     textDeltas(),
+ *   )
+ *   .subscribe((text) => process.stdout.write(text));
+ * ```
+ * @throws TypeError at call time when the handlers or the config are invalid.
+ */
+export function handleRequiresAction(
+  client: AssistantsClient,
+  handlers: ToolHandlers,
+  config: HandleRequiresActionConfig = {},
+): MonoTypeOperatorFunction<RunEvent> {
+  checkConfig(handlers, config ?? {});
+  const { concurrency = Infinity, timeoutMs, onError = 'submit', ...runConfig } = config ?? {};
+  const resolved = resolveRunConfig('handleRequiresAction', runConfig);
+  // The operator cancels the run (once) when its subscriber leaves; the sources it starts must not.
+  const sourceConfig: RunConfig = { ...runConfig, cancelOnUnsubscribe: false };
+  const cancelConfig = runConfig.poll === undefined ? {} : { poll: runConfig.poll };
+  const ledger = new ToolOutputLedger();
+
+  return (source) =>
+    new Observable<RunEvent>((subscriber) => {
+      /** The run, from its first `requires_action` on, when the operator drives it. */
+      let owned: RunRef | undefined;
+      /** Nothing left to cancel: terminal, cancelled by the operator, or expired. */
+      let ended = false;
+      let completed = false;
+      const doneMessages = new Set<string>();
+      const doneSteps = new Set<string>();
+
+      const note = (event: RunEvent): void => {
+        if (isRunStatusEvent(event)) {
+          const run = event.data;
+          if (run.status === 'requires_action') owned = { threadId: run.thread_id, runId: run.id };
+          if (isTerminalStatus(run.status)) ended = true;
+        } else if (
+          event.event === 'thread.message.completed' ||
+          event.event === 'thread.message.incomplete'
+        ) {
+          doneMessages.add(event.data.id);
+        } else if (isRunStepEvent(event) && event.event !== 'thread.run.step.delta') {
+          if (isTerminalStatus(event.data.status)) doneSteps.add(event.data.id);
+        }
+      };
+
+      // A watch started by the operator re-reads the whole run: drop what this subscription already showed whole.
+      const skipShown = filter(
+        (event: RunEvent) =>
+          !(isMessageEvent(event) && doneMessages.has(event.data.id)) &&
+          !(isRunStepEvent(event) && doneSteps.has(event.data.id)),
+      );
+
+      const follow = (events$: Observable<RunEvent>): Observable<RunEvent> =>
+        defer(() => {
+          let paused: Run | undefined;
+          return concat(
+            events$.pipe(
+              tap((event) => {
+                note(event);
+                if (isPause(event)) paused = event.data as Run;
+              }),
+              takeWhile(() => paused === undefined, true),
+            ),
+            defer(() => (paused === undefined ? EMPTY : round(paused))),
+          );
+        });
+
+      const submitContext: SubmitRoundContext = {
+        client,
+        ledger,
+        config: sourceConfig,
+        watch: (ref) => watchRun(client, ref, sourceConfig).pipe(skipShown),
+      };
+
+      const round = (run: Run): Observable<RunEvent> => {
+        const ref: RunRef = { threadId: run.thread_id, runId: run.id };
+        const calls = listedCalls(run);
+        if (calls === undefined || calls.length === 0) {
+          return throwError(
+            () =>
+              new AssistantsError(
+                `handleRequiresAction: run ${run.id} requires action but lists no calls in required_action.submit_tool_outputs.tool_calls.`,
+              ),
+          );
+        }
+        if (calls.every((call) => ledger.accepted(call.id))) {
+          // A poll read the run before it took in the outputs the server already acknowledged.
+          return timer(resolved.poll.intervalMs).pipe(concatMap(() => follow(submitContext.watch(ref))));
+        }
+        const fresh = calls.filter((call) => !ledger.has(call.id));
+        const options = {
+          concurrency,
+          timeoutMs,
+          stopAtFailure: onError !== 'submit',
+          expiresAt: run.expires_at,
+        };
+        return runToolRound(fresh, handlers, options).pipe(
+          concatMap((outcome) => {
+            switch (outcome.kind) {
+              case 'expired':
+                ended = true; // the server expires it: a cancel would only be refused
+                return throwError(
+                  () => new RequiredActionExpiredError(ref, run.expires_at ?? 0, outcome.pending),
+                );
+              case 'failed':
+                if (onError === 'error') return throwError(() => new ToolCallError(ref, outcome.result));
+                ended = true;
+                return follow(cancelRun(client, ref, cancelConfig).pipe(map(runStatusEvent)));
+              case 'done':
+                for (const result of outcome.results) ledger.record(result.call.id, result.output);
+                return follow(submitToolRound(submitContext, ref, calls));
+            }
+          }),
+        );
+      };
+
+      const subscription = follow(source).subscribe({
+        next: (event) => subscriber.next(event),
+        error: (error) => subscriber.error(error),
+        complete: () => {
+          completed = true;
+          subscriber.complete();
+        },
+      });
+
+      return () => {
+        subscription.unsubscribe();
+        const run = owned;
+        if (completed || ended || run === undefined || !resolved.cancelOnUnsubscribe) return;
+        client.runs
+          .cancel(run.threadId, run.runId)
+          .subscribe({ error: (error) => resolved.onCancelError(error, run) });
+      };
+    });
+}

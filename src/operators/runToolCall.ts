@@ -1,0 +1,148 @@
+import {
+  catchError,
+  defer,
+  from,
+  isObservable,
+  last,
+  map,
+  Observable,
+  type ObservableInput,
+  observable,
+  of,
+  throwError,
+  timeout,
+} from 'rxjs';
+import type { RequiredActionFunctionToolCall } from '../events/types';
+import type { ToolHandlers } from './handleRequiresAction';
+
+/** Why a tool call produced no output of its own. Internal. */
+export type ToolCallFailureReason = 'unknown_function' | 'handler_error' | 'timeout';
+
+/** What one tool call gave: its output, or a failure and the error string to submit for it. Internal. */
+export interface ToolCallResult {
+  call: RequiredActionFunctionToolCall;
+  /** The output to submit (for a failure: the error string, under `onError: 'submit'`). */
+  output: string;
+  failure?: { reason: ToolCallFailureReason; cause: unknown };
+}
+
+/** Arguments longer than this are cut in the error string sent back for invalid JSON. */
+const MAX_ECHOED_ARGUMENTS = 200;
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** `true` for what the handler contract awaits: an Observable, a Promise(-like) or an AsyncIterable. */
+const isAsyncResult = (value: unknown): value is ObservableInput<unknown> => {
+  if (isObservable(value)) return true;
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  const candidate = value as Record<PropertyKey, unknown>;
+  return (
+    typeof candidate['then'] === 'function' ||
+    typeof candidate[Symbol.asyncIterator] === 'function' ||
+    typeof candidate[observable] === 'function'
+  );
+};
+
+/** A string as is; `undefined` (a handler that returns nothing) as `''`; anything else as JSON. */
+const serialise = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  if (value === undefined) return '';
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch (error) {
+    throw new TypeError(`its result cannot be serialised as JSON (${messageOf(error)})`, { cause: error });
+  }
+};
+
+/**
+ * Calls `start` with a fresh `AbortSignal`, and aborts it when the subscriber leaves before the
+ * result is in (unsubscribe, per-call timeout, another call failing the round).
+ */
+const withSignal = (start: (signal: AbortSignal) => unknown): Observable<unknown> =>
+  new Observable<unknown>((subscriber) => {
+    const controller = new AbortController();
+    let settled = false;
+    const subscription = defer(() => {
+      const result = start(controller.signal);
+      // Arrays and other iterables are values to serialise, not streams: only async results are awaited.
+      return isAsyncResult(result) ? from(result).pipe(last(null, undefined)) : of(result);
+    }).subscribe({
+      next: (value) => subscriber.next(value),
+      error: (error) => {
+        settled = true;
+        subscriber.error(error);
+      },
+      complete: () => {
+        settled = true;
+        subscriber.complete();
+      },
+    });
+    return () => {
+      subscription.unsubscribe();
+      if (!settled) controller.abort();
+    };
+  });
+
+const timedOut = new Error('tool call timed out');
+
+/**
+ * Runs the handler of one function call and gives one {@link ToolCallResult}; never errors.
+ * Internal, used by `handleRequiresAction`.
+ */
+export function runToolCall(
+  call: RequiredActionFunctionToolCall,
+  handlers: ToolHandlers,
+  timeoutMs: number | undefined,
+): Observable<ToolCallResult> {
+  const name = call.function?.name ?? '';
+  const failed = (reason: ToolCallFailureReason, cause: unknown, output: string): ToolCallResult => ({
+    call,
+    output,
+    failure: { reason, cause },
+  });
+
+  let result$: Observable<unknown>;
+  if (typeof handlers === 'function') {
+    result$ = withSignal((signal) => handlers(call, { signal }));
+  } else {
+    const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
+    if (typeof handler !== 'function') {
+      const known = Object.keys(handlers).join(', ') || 'none';
+      const output = `Error: there is no function named ${JSON.stringify(name)} (available: ${known}).`;
+      return of(failed('unknown_function', new Error(output.slice('Error: '.length)), output));
+    }
+    const raw = call.function.arguments ?? '';
+    let args: unknown;
+    try {
+      // Some servers send '' for a function without parameters.
+      args = raw.trim() === '' ? {} : JSON.parse(raw);
+    } catch (error) {
+      const echoed = raw.length > MAX_ECHOED_ARGUMENTS ? `${raw.slice(0, MAX_ECHOED_ARGUMENTS)}…` : raw;
+      return of({
+        call,
+        output:
+          `Error: the arguments for ${name} are not valid JSON (${messageOf(error)}), so it was not called. ` +
+          `Arguments received: ${echoed}`,
+      });
+    }
+    result$ = withSignal((signal) => handler(args, call, { signal }));
+  }
+
+  if (timeoutMs !== undefined) {
+    result$ = result$.pipe(timeout({ first: timeoutMs, with: () => throwError(() => timedOut) }));
+  }
+  return result$.pipe(
+    map((value): ToolCallResult => ({ call, output: serialise(value) })),
+    catchError((error: unknown) =>
+      of(
+        error === timedOut
+          ? failed(
+              'timeout',
+              new Error(`${name} did not finish within ${timeoutMs} ms`),
+              `Error: ${name} did not finish within ${timeoutMs} ms.`,
+            )
+          : failed('handler_error', error, `Error: ${name} failed: ${messageOf(error)}`),
+      ),
+    ),
+  );
+}

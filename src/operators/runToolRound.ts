@@ -1,0 +1,71 @@
+import {
+  asyncScheduler,
+  from,
+  map,
+  mergeMap,
+  type Observable,
+  of,
+  takeWhile,
+  tap,
+  timeout,
+  toArray,
+} from 'rxjs';
+import type { RequiredActionFunctionToolCall } from '../events/types';
+import type { ToolHandlers } from './handleRequiresAction';
+import { runToolCall, type ToolCallResult } from './runToolCall';
+
+/** A {@link ToolCallResult} whose handler failed. Internal. */
+export type FailedToolCall = ToolCallResult & { failure: NonNullable<ToolCallResult['failure']> };
+
+/** How one round of tool calls ended. Internal. */
+export type ToolRoundOutcome =
+  | { kind: 'done'; results: ToolCallResult[] }
+  | { kind: 'failed'; result: FailedToolCall }
+  | { kind: 'expired'; pending: RequiredActionFunctionToolCall[] };
+
+/** Options of {@link runToolRound}. Internal. */
+export interface ToolRoundOptions {
+  concurrency: number;
+  timeoutMs: number | undefined;
+  /** End the round at the first failure (and abort the other handlers), instead of collecting it. */
+  stopAtFailure: boolean;
+  /** The run's `expires_at` (epoch seconds), if any. */
+  expiresAt: number | null | undefined;
+}
+
+const isFailed = (result: ToolCallResult | undefined): result is FailedToolCall =>
+  result?.failure !== undefined;
+
+/**
+ * Runs the handlers of one `requires_action` round, at most `concurrency` at once, and emits one
+ * outcome: every result (in order of completion), the first failure (with `stopAtFailure`), or the calls
+ * still unfinished when the run's `expires_at` passed. Leaving early aborts the running handlers.
+ * Internal, used by `handleRequiresAction`.
+ */
+export function runToolRound(
+  calls: readonly RequiredActionFunctionToolCall[],
+  handlers: ToolHandlers,
+  options: ToolRoundOptions,
+): Observable<ToolRoundOutcome> {
+  const { concurrency, timeoutMs, stopAtFailure, expiresAt } = options;
+  const unfinished = new Set(calls);
+  const outcome$ = from(calls).pipe(
+    mergeMap((call) => runToolCall(call, handlers, timeoutMs), concurrency),
+    tap((result) => unfinished.delete(result.call)),
+    takeWhile((result) => !(stopAtFailure && isFailed(result)), true),
+    toArray(),
+    map((results): ToolRoundOutcome => {
+      const last = results.at(-1);
+      return stopAtFailure && isFailed(last) ? { kind: 'failed', result: last } : { kind: 'done', results };
+    }),
+  );
+  // An expires_at already past when the round starts says more about the two clocks than about
+  // the run: the server's answer to the submit decides then.
+  if (typeof expiresAt !== 'number' || expiresAt * 1000 <= asyncScheduler.now()) return outcome$;
+  return outcome$.pipe(
+    timeout({
+      first: new Date(expiresAt * 1000),
+      with: () => of<ToolRoundOutcome>({ kind: 'expired', pending: [...unfinished] }),
+    }),
+  );
+}
