@@ -19,6 +19,7 @@ import type { RunEvent } from '../events/RunEvent';
 import type { RequiredActionFunctionToolCall, Run } from '../events/types';
 import { cancelRun } from '../sources/cancelRun';
 import { type RunConfig, type RunRef, resolveRunConfig } from '../sources/RunConfig';
+import { RunTracker } from '../sources/RunTracker';
 import { runStatusEvent } from '../sources/snapshotEvents';
 import { watchRun } from '../sources/watchRun';
 import type { ToolCallFailureReason } from './runToolCall';
@@ -225,6 +226,8 @@ export function handleRequiresAction(
       /** Nothing left to cancel: terminal, cancelled by the operator, or expired. */
       let ended = false;
       let completed = false;
+      // What this subscription has shown of the run: continuations show only what is new.
+      const tracker = new RunTracker();
       const doneMessages = new Set<string>();
       const doneSteps = new Set<string>();
 
@@ -270,6 +273,7 @@ export function handleRequiresAction(
         ledger,
         config: sourceConfig,
         watch: (ref) => watchRun(client, ref, sourceConfig).pipe(skipShown),
+        tracker,
       };
 
       const round = (run: Run): Observable<RunEvent> => {
@@ -314,7 +318,7 @@ export function handleRequiresAction(
         );
       };
 
-      const subscription = follow(source).subscribe({
+      const subscription = follow(source.pipe(tap((event) => tracker.observe(event)))).subscribe({
         next: (event) => subscriber.next(event),
         error: (error) => subscriber.error(error),
         complete: () => {

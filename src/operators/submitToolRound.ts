@@ -6,7 +6,8 @@ import { StreamDisconnectedError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
 import type { RequiredActionFunctionToolCall, Run } from '../events/types';
 import type { RunConfig, RunRef } from '../sources/RunConfig';
-import { submitToolOutputs } from '../sources/submitToolOutputs';
+import type { RunTracker } from '../sources/RunTracker';
+import { continueRunWithOutputs } from '../sources/submitToolOutputs';
 import { submitReceipt } from './submitReceipt';
 import type { ToolOutputLedger } from './ToolOutputLedger';
 
@@ -21,6 +22,8 @@ export interface SubmitRoundContext {
   config: RunConfig;
   /** Follows the run by polling, from whatever state it is in. */
   watch: (run: RunRef) => Observable<RunEvent>;
+  /** What this subscription has shown of the run, so the continuation shows only what is new. */
+  tracker: RunTracker;
 }
 
 const isNoAnswer = (error: unknown): boolean =>
@@ -47,7 +50,7 @@ export function submitToolRound(
   ref: RunRef,
   calls: readonly RequiredActionFunctionToolCall[],
 ): Observable<RunEvent> {
-  const { client, ledger, config, watch } = context;
+  const { client, ledger, config, watch, tracker } = context;
   return defer(() => {
     const ids = calls.filter((call) => !ledger.accepted(call.id)).map((call) => call.id);
     const spent = ids.find((id) => ledger.sends(id) >= MAX_SUBMITS);
@@ -70,7 +73,7 @@ export function submitToolRound(
       },
       failed: (error) => ledger.failed(ids, error),
     });
-    return submitToolOutputs(receipt, { ...ref, tool_outputs }, config).pipe(
+    return continueRunWithOutputs(receipt, { ...ref, tool_outputs }, config, tracker).pipe(
       catchError((error: unknown) => {
         if (answered || !isNoAnswer(error)) return throwError(() => error);
         // No answer: the run says whether the outputs arrived.

@@ -62,9 +62,10 @@ export function pollRun(
     const previous = fingerprints.get(step.id);
     fingerprints.set(step.id, fingerprint);
     if (seen !== undefined && seen.status === step.status) {
-      if (previous === undefined && step.status === 'in_progress') {
-        // First look at a step a broken stream showed in part: add what the stream did not show.
-        const rest = stepRemainder(step, seen);
+      if (previous === undefined) {
+        // First look at a step shown before (a broken stream, an earlier round) with this status:
+        // only what was not shown of one still running; nothing of one already finished.
+        const rest = step.status === 'in_progress' ? stepRemainder(step, seen) : undefined;
         return rest === undefined ? EMPTY : of(rest);
       }
       if (previous === fingerprint) return EMPTY;

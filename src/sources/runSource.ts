@@ -34,6 +34,11 @@ export interface RunStart {
   attach?: boolean;
   /** `include[]` for the steps listed while polling. */
   include?: readonly string[] | undefined;
+  /**
+   * What earlier sources of the same run already showed (a tool-output continuation), so a poll
+   * does not show it again. Default: a fresh tracker per subscription.
+   */
+  tracker?: RunTracker | undefined;
 }
 
 const isDisconnect = (error: unknown): boolean =>
@@ -50,7 +55,13 @@ export function runSource(
   start: RunStart,
 ): Observable<RunEvent> {
   return new Observable<RunEvent>((subscriber) => {
-    const tracker = new RunTracker({ threadId: start.threadId, runId: start.runId });
+    const tracker = start.tracker ?? new RunTracker({ threadId: start.threadId, runId: start.runId });
+    // A shared tracker carries on from a pause: this source follows the run to its next one, and
+    // the paused status is stale (a poll must report even a next requires_action as a change).
+    if (start.tracker !== undefined) tracker.status = undefined;
+    tracker.finished = false;
+    tracker.threadId ??= start.threadId;
+    tracker.runId ??= start.runId;
     const poll = () => pollRun(client, tracker, config.poll, start.include);
 
     // After the stream ends or breaks: poll on from what was seen, when the run id is known.

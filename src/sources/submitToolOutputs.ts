@@ -3,6 +3,7 @@ import type { AssistantsClient } from '../client/AssistantsClient';
 import type { ToolOutput } from '../client/params';
 import type { RunEvent } from '../events/RunEvent';
 import { type RunConfig, resolveRunConfig } from './RunConfig';
+import type { RunTracker } from './RunTracker';
 import { runSource } from './runSource';
 
 /** What `submitToolOutputs` sends. */
@@ -41,6 +42,20 @@ export function submitToolOutputs(
   params: SubmitToolOutputsSourceParams,
   config?: RunConfig,
 ): Observable<RunEvent> {
+  return continueRunWithOutputs(client, params, config, undefined);
+}
+
+/**
+ * `submitToolOutputs` that carries on from what earlier sources of the run showed (`tracker`), so
+ * a polled continuation does not show earlier steps and messages again. Internal, for
+ * `handleRequiresAction`.
+ */
+export function continueRunWithOutputs(
+  client: AssistantsClient,
+  params: SubmitToolOutputsSourceParams,
+  config: RunConfig | undefined,
+  tracker: RunTracker | undefined,
+): Observable<RunEvent> {
   const { threadId, runId, tool_outputs } = params ?? ({} as SubmitToolOutputsSourceParams);
   if (typeof threadId !== 'string' || threadId === '' || typeof runId !== 'string' || runId === '') {
     throw new TypeError('submitToolOutputs: params.threadId and params.runId must name the paused run.');
@@ -58,5 +73,6 @@ export function submitToolOutputs(
     creates: false,
     threadId,
     runId,
+    tracker,
   });
 }
