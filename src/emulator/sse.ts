@@ -50,14 +50,23 @@ export function openSse(
     closed = true;
   });
 
+  // Destroying the socket at once would throw away bytes written before but still corked or
+  // buffered (frames written in the same tick), cutting the body short of `dropAfterBytes`: an
+  // empty write on the socket calls back once everything before it is out.
+  const destroyAfterFlush = (): void => {
+    const socket = res.socket;
+    if (socket && !socket.destroyed) socket.write(Buffer.alloc(0), () => res.destroy());
+    else res.destroy();
+  };
+
   const write = (text: string): void => {
     if (closed) return;
     const bytes = Buffer.from(text, 'utf8');
     if (dropAfterBytes !== undefined && written + bytes.length > dropAfterBytes) {
       closed = true;
       const part = bytes.subarray(0, Math.max(0, dropAfterBytes - written));
-      if (part.length === 0) res.destroy();
-      else res.write(part, () => res.destroy());
+      if (part.length > 0) res.write(part);
+      destroyAfterFlush();
       return;
     }
     written += bytes.length;

@@ -1,0 +1,125 @@
+import type { MonoTypeOperatorFunction, Subscription } from 'rxjs';
+import type { RunEvent } from '../../src/events/RunEvent';
+import type { RequiredActionFunctionToolCall } from '../../src/events/types';
+import {
+  type HandleRequiresActionConfig,
+  handleRequiresAction,
+} from '../../src/operators/handleRequiresAction';
+import { createRun } from '../../src/sources/createRun';
+import type { RunConfig, RunRef } from '../../src/sources/RunConfig';
+import type { HandlerBehaviour, HandlerLedger } from './plan';
+import { counted, type SubscriptionCount } from './probes';
+import type { World } from './world';
+
+/** Polls fast: the emulator answers in a millisecond, and the suite must stay quick. */
+export const FAST_POLL = { intervalMs: 5 } as const;
+
+/** How one seed's run is driven. */
+export interface DriveOptions {
+  /** The source's config. @default fast polling, failures of the cancel recorded in `cancelErrors` */
+  run?: RunConfig;
+  /** How each handler behaves. @default 'ok' */
+  behaviour?: (call: RequiredActionFunctionToolCall) => HandlerBehaviour;
+  /** `handleRequiresAction`'s config (besides the run config). */
+  tools?: Omit<HandleRequiresActionConfig, keyof RunConfig>;
+  /** Operators after `handleRequiresAction` (`runTimeout`, `retryRun` …). */
+  after?: readonly MonoTypeOperatorFunction<RunEvent>[];
+  /** Called with each event and the subscription, to unsubscribe at a chosen moment. */
+  onEvent?: (event: RunEvent, index: number, stop: () => void) => void;
+  /** Unsubscribe this many ms after subscribing; `0`: at once, synchronously. */
+  stopAfterMs?: number;
+  /** Called as each handler starts (before it runs), with the same `stop`. */
+  onHandler?: (call: RequiredActionFunctionToolCall, stop: () => void) => void;
+}
+
+/** What a driven run gave. */
+export interface Driven {
+  events: RunEvent[];
+  /** The error the pipeline ended with, if any. */
+  error: unknown;
+  /** `true` when the test unsubscribed before the pipeline ended. */
+  unsubscribed: boolean;
+  /** Failures of cancel requests reported through `onCancelError`. */
+  cancelErrors: { error: unknown; run: RunRef }[];
+}
+
+/**
+ * Runs `createRun → handleRequiresAction → after…` on the world's client and resolves when it
+ * completes, errors, or is unsubscribed by `onEvent`.
+ */
+export function drive(
+  world: World,
+  ledger: HandlerLedger,
+  pipelines: SubscriptionCount,
+  options: DriveOptions = {},
+): Promise<Driven> {
+  const cancelErrors: Driven['cancelErrors'] = [];
+  const runConfig: RunConfig = {
+    poll: FAST_POLL,
+    onCancelError: (error, run) => cancelErrors.push({ error, run }),
+    ...options.run,
+  };
+  let stopRun = (): void => {};
+  const behaviour = options.behaviour ?? (() => 'ok');
+  const handlers = ledger.handlers((call) => {
+    options.onHandler?.(call, () => stopRun());
+    return behaviour(call);
+  });
+  let events$ = createRun(
+    world.client,
+    { threadId: world.threadId, assistant_id: world.assistantId },
+    runConfig,
+  ).pipe(handleRequiresAction(world.client, handlers, { ...runConfig, ...options.tools }));
+  for (const operator of options.after ?? []) events$ = events$.pipe(operator);
+  const run$ = events$.pipe(counted(pipelines));
+  return new Promise<Driven>((resolve) => {
+    const events: RunEvent[] = [];
+    let subscription: Subscription | undefined;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      subscription?.unsubscribe();
+      resolve({ events, error: undefined, unsubscribed: true, cancelErrors });
+    };
+    stopRun = stop;
+    const end = (error: unknown) => {
+      clearTimeout(timer);
+      stopped = true;
+      resolve({ events, error, unsubscribed: false, cancelErrors });
+    };
+    subscription = run$.subscribe({
+      next: (event) => {
+        events.push(event);
+        options.onEvent?.(event, events.length - 1, stop);
+      },
+      error: (error: unknown) => end(error),
+      complete: () => end(undefined),
+    });
+    if (stopped) subscription.unsubscribe();
+    else if (options.stopAfterMs === 0) stop();
+    else if (options.stopAfterMs !== undefined) timer = setTimeout(stop, options.stopAfterMs);
+  });
+}
+
+/** The run status of the last run status event, if any. */
+export const lastStatus = (events: readonly RunEvent[]): string | undefined => {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i];
+    if (event?.event.startsWith('thread.run.') && !event.event.startsWith('thread.run.step.')) {
+      return (event.data as { status?: string }).status;
+    }
+  }
+  return undefined;
+};
+
+/** The run id of the first run event, if any. */
+export const runIdOf = (events: readonly RunEvent[]): string | undefined => {
+  for (const event of events) {
+    if (event.event.startsWith('thread.run.') && !event.event.startsWith('thread.run.step.')) {
+      return (event.data as { id?: string }).id;
+    }
+  }
+  return undefined;
+};

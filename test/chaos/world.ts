@@ -1,0 +1,148 @@
+import { firstValueFrom } from 'rxjs';
+import type { AssistantsClient } from '../../src/client/AssistantsClient';
+import { fetchClient } from '../../src/client/fetchClient';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator';
+import { isTerminalStatus } from '../../src/events/guards';
+import type { Message, Run } from '../../src/events/types';
+import { monotonicMs, sleep, waitFor } from './harness';
+import { chaosBrain, type Plan, promptOf, TOOLS } from './plan';
+import { countingClient, type Exchange, recordingFetch, type SubscriptionCount } from './probes';
+import type { RowContext } from './row';
+
+/**
+ * One seed's world: an emulator, a recorded and counted client on it, an assistant with the
+ * chaos tools and a thread holding the plan's prompt. Fault rules should name run endpoints only,
+ * so that this setup is never faulted.
+ */
+export interface World {
+  emulator: Emulator;
+  /** The client under test: `fetchClient` on the recording fetch, every endpoint counted. */
+  client: AssistantsClient;
+  /** An unfaulted-path client for checks (plain fetch, retries on), not counted. */
+  admin: AssistantsClient;
+  exchanges: Exchange[];
+  /** This world's client subscriptions, with the ones still open by endpoint. */
+  subscriptions: SubscriptionCount;
+  assistantId: string;
+  threadId: string;
+  close(): Promise<void>;
+}
+
+/** Options of {@link openWorld}. */
+export interface WorldOptions extends EmulatorOptions {
+  /** `maxRetries` of the client under test. @default 2 */
+  maxRetries?: number;
+  /** Keep the bodies of event streams in the exchanges. */
+  keepStreams?: boolean;
+  /** The row: where the client's subscriptions are counted and its exchanges kept. */
+  row: Pick<RowContext, 'requests' | 'exchanges'>;
+}
+
+/** Starts a world for `plan` (or reuses `emulator`, for a shared one). */
+export async function openWorld(plan: Plan, options: WorldOptions, shared?: Emulator): Promise<World> {
+  const { maxRetries = 2, keepStreams = false, row, ...emulatorOptions } = options;
+  const emulator = shared ?? (await startEmulator({ latencyMs: 1, brain: chaosBrain, ...emulatorOptions }));
+  const http = recordingFetch({ keepStreams });
+  row.exchanges.push(http.exchanges);
+  const raw = fetchClient({ baseURL: emulator.url, apiKey: 'sk-chaos', maxRetries, fetch: http.fetch });
+  const admin = fetchClient({ baseURL: emulator.url, apiKey: 'sk-chaos', maxRetries: 6 });
+  const assistant = await firstValueFrom(admin.assistants.create({ model: 'gpt-4o', tools: TOOLS }));
+  const thread = await firstValueFrom(
+    admin.threads.create({ messages: [{ role: 'user', content: promptOf(plan) }] }),
+  );
+  const subscriptions: SubscriptionCount = { opened: 0, closed: 0, open: new Map() };
+  return {
+    emulator,
+    client: countingClient(raw, row.requests, subscriptions),
+    subscriptions,
+    admin,
+    exchanges: http.exchanges,
+    assistantId: assistant.id,
+    threadId: thread.id,
+    close: async () => {
+      if (!shared) await emulator.close();
+      // Whatever the seed did, once its emulator is gone no request of its client may stay open.
+      const open = await waitFor(
+        'the client subscriptions to close',
+        () => (subscriptions.opened === subscriptions.closed ? [] : undefined),
+        2_000,
+      ).catch(() => [...(subscriptions.open ?? [])]);
+      if (open.length > 0) throw new Error(`client subscriptions left open: ${JSON.stringify(open)}`);
+    },
+  };
+}
+
+/** The runs of the world's thread, as the server has them now. */
+export const threadRuns = (world: World): Run[] =>
+  world.emulator.runs().filter((run) => run.thread_id === world.threadId);
+
+/**
+ * Waits until the emulator has answered every request it received and no new one arrived for a
+ * while: a request the client aborted may still reach the server and create a run.
+ */
+export async function quiet(world: World, limitMs = 10_000): Promise<void> {
+  const start = monotonicMs();
+  for (;;) {
+    const seen = world.emulator.requests.length;
+    const pending = world.emulator.requests.some((r) => r.status === 0);
+    await sleep(pending ? 5 : 30);
+    if (
+      !pending &&
+      world.emulator.requests.length === seen &&
+      world.emulator.requests.every((r) => r.status !== 0)
+    )
+      return;
+    if (monotonicMs() - start > limitMs)
+      throw new Error(`the emulator still has requests in flight after ${limitMs} ms`);
+  }
+}
+
+/** Waits until every run of the thread is terminal on the server (requests in flight included), and returns them. */
+export async function settledRuns(world: World, limitMs = 10_000): Promise<Run[]> {
+  await quiet(world, limitMs);
+  return waitFor(
+    `every run of ${world.threadId} to end`,
+    () => {
+      const runs = threadRuns(world);
+      return runs.every((run) => isTerminalStatus(run.status)) ? runs : undefined;
+    },
+    limitMs,
+  );
+}
+
+/**
+ * The thread is not locked: a user message can be added at once. (Only call this once every run
+ * of the thread is terminal.) Returns the error text when it is refused.
+ */
+export async function threadAcceptsMessages(world: World): Promise<string | undefined> {
+  try {
+    await firstValueFrom(
+      world.admin.messages.create(world.threadId, { role: 'user', content: 'still there?' }),
+    );
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** The messages the server holds for a run, oldest first. */
+export async function serverMessages(world: World, runId: string): Promise<Message[]> {
+  const page = await firstValueFrom(
+    world.admin.messages.list(world.threadId, { run_id: runId, order: 'asc', limit: 100 }),
+  );
+  return page.data;
+}
+
+/** Exchanges with the given endpoint suffix (`/cancel`, `/submit_tool_outputs`, `/runs` …). */
+export const exchangesTo = (world: World, method: string, pattern: RegExp): Exchange[] =>
+  world.exchanges.filter((e) => e.method === method && pattern.test(e.path));
+
+/** Path patterns of the run endpoints. */
+export const PATHS = {
+  createRun: /^\/v1\/threads\/[^/]+\/runs$/,
+  retrieveRun: /^\/v1\/threads\/[^/]+\/runs\/[^/]+$/,
+  cancel: /\/cancel$/,
+  submit: /\/submit_tool_outputs$/,
+  steps: /\/steps$/,
+  messages: /\/messages(\/[^/]+)?$/,
+};
