@@ -37,6 +37,11 @@ export function createListIndex(): ListIndex {
   const parked = new WeakMap<readonly Identified[], Index>();
   let hotList: readonly Identified[] | undefined;
   let hotIndex: Index | undefined;
+  // The position last found, and the newest list of its lineage: deltas of one message come in
+  // runs, and comparing the id with that element's is cheaper than hashing a freshly parsed id
+  // string for the map. Positions never move within a lineage, so the memo stays exact.
+  let lastList: readonly Identified[] | undefined;
+  let lastAt = -1;
 
   const lookup = (list: readonly Identified[]): Index | undefined =>
     list === hotList ? hotIndex : parked.get(list);
@@ -58,14 +63,20 @@ export function createListIndex(): ListIndex {
     if (from !== hotList && hotList !== undefined && hotIndex !== undefined) parked.set(hotList, hotIndex);
     hotList = next;
     hotIndex = index;
+    if (from === lastList) lastList = next;
   };
 
   return {
     positionOf(list, id) {
+      if (list === lastList && list[lastAt]?.id === id) return lastAt;
       const index = lookup(list) ?? build(list);
       const at = index.get(id);
       if (at === undefined) return -1;
-      if (list[at]?.id === id) return at;
+      if (list[at]?.id === id) {
+        lastList = list;
+        lastAt = at;
+        return at;
+      }
       // Someone changed the array in place; read it again rather than trust a stale index.
       return build(list).get(id) ?? -1;
     },

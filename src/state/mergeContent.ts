@@ -1,5 +1,5 @@
 import type { Annotation, MessageContent, TextContentBlock } from '../events/types';
-import { copyExtras, copyOwn, isRecord, isUsableIndex, type Rec } from './objects';
+import { copyExtras, copyOwn, hasOtherKeys, isRecord, isUsableIndex, type Rec } from './objects';
 
 /**
  * Merging of `thread.message.delta` content parts into a message's content, by `index`. Internal.
@@ -49,6 +49,13 @@ function mergeBlock(prev: MessageContent | undefined, part: Rec): MessageContent
   }
 }
 
+/**
+ * The last text block that `mergeText` built with no unknown fields, so the next delta of the same
+ * block (the common case: one message streams at a time) skips looking for fields to carry over.
+ * A memo only: any other block takes the general path, with the same result.
+ */
+let plainTextBlock: TextContentBlock | undefined;
+
 function mergeText(prev: TextContentBlock | undefined, part: Rec): TextContentBlock {
   const delta = isRecord(part['text']) ? part['text'] : undefined;
   const value = typeof delta?.['value'] === 'string' ? delta['value'] : '';
@@ -70,11 +77,20 @@ function mergeText(prev: TextContentBlock | undefined, part: Rec): TextContentBl
     value: value === '' ? prevText.value : prevText.value + value,
     annotations: mergedAnnotations,
   };
-  copyExtras(text, prevText, TEXT_KEYS);
-  if (delta !== undefined) copyExtras(text, delta, TEXT_KEYS);
   const block: TextContentBlock = { type: 'text', text };
-  copyExtras(block as unknown as Rec, prev, TEXT_BLOCK_KEYS);
-  copyExtras(block as unknown as Rec, part, TEXT_PART_KEYS);
+  // Literals first, then unknown fields only where some may exist: this runs once per delta.
+  let extras = false;
+  if (prev !== plainTextBlock) {
+    extras = copyExtras(text, prevText, TEXT_KEYS);
+    extras = copyExtras(block as unknown as Rec, prev, TEXT_BLOCK_KEYS) || extras;
+  }
+  if (delta !== undefined && hasOtherKeys(delta, 'value', 'annotations')) {
+    extras = copyExtras(text, delta, TEXT_KEYS) || extras;
+  }
+  if (hasOtherKeys(part, 'index', 'type', 'text')) {
+    extras = copyExtras(block as unknown as Rec, part, TEXT_PART_KEYS) || extras;
+  }
+  plainTextBlock = extras ? undefined : block;
   return block;
 }
 

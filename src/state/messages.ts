@@ -79,13 +79,19 @@ export function applyMessageDelta(messages: Message[], data: unknown): Message[]
 }
 
 /**
+ * The last message `withContent` built as a literal: it has exactly the wire keys by construction,
+ * so the next delta of that message skips counting them. A memo only; it never changes a result.
+ */
+let literalMessage: Message | undefined;
+
+/**
  * `message` with new content. Wire-shaped messages are rebuilt as a literal (the per-delta path is
  * hot, and a 14-key spread costs several times more); others are copied key by key.
  */
 function withContent(message: Message, content: MessageContent[], role: Message['role']): Message {
-  if (hasExactKeys(message, WIRE_MESSAGE_KEYS)) {
+  if (message === literalMessage || hasExactKeys(message, WIRE_MESSAGE_KEYS)) {
     const m = message as Required<Message>;
-    return {
+    literalMessage = {
       id: m.id,
       object: m.object,
       created_at: m.created_at,
@@ -101,6 +107,7 @@ function withContent(message: Message, content: MessageContent[], role: Message[
       attachments: m.attachments,
       metadata: m.metadata,
     };
+    return literalMessage;
   }
   const copy = copyOwn(message);
   copy['content'] = content;

@@ -51,12 +51,29 @@ export function hasExactKeys(obj: object, keys: ReadonlySet<string>): boolean {
 /**
  * Copies `source`'s own enumerable keys that are not in `known` onto `target`, never the forbidden
  * ones. This is how unknown wire fields survive a rebuild without a generic merge.
+ *
+ * @returns Whether any key was copied.
  */
-export function copyExtras(target: Rec, source: object, known: ReadonlySet<string>): void {
+export function copyExtras(target: Rec, source: object, known: ReadonlySet<string>): boolean {
+  let copied = false;
   for (const key in source) {
     if (known.has(key) || FORBIDDEN_KEYS.has(key) || !Object.hasOwn(source, key)) continue;
     target[key] = (source as Rec)[key];
+    copied = true;
   }
+  return copied;
+}
+
+/**
+ * `true` when `obj` has an enumerable key other than `a`, `b` and `c`. A cheap pre-check before
+ * {@link copyExtras} on the per-delta path: the keys of parsed JSON are internalised, so each
+ * comparison is a pointer comparison, where a `Set` lookup would hash.
+ */
+export function hasOtherKeys(obj: object, a: string, b: string, c?: string): boolean {
+  for (const key in obj) {
+    if (key !== a && key !== b && key !== c) return true;
+  }
+  return false;
 }
 
 /** A shallow copy of `source` without the forbidden keys (and without `skip`, when given). */
