@@ -26,16 +26,21 @@ export interface RunConfig {
    * @default true
    */
   resumeOnDisconnect?: boolean;
-  /** Poll schedule (poll mode, `watchRun`, and after a resume). */
+  /**
+   * Poll schedule (poll mode, `watchRun`, and after a resume). The first poll comes one interval
+   * after a create, at once when attaching or resuming. Steps are listed on the first poll and
+   * whenever the run's status changes, so a poll costs one request most of the time.
+   */
   poll?: {
     /**
-     * First delay between polls, in ms. When given without `maxIntervalMs`, the interval is fixed
-     * and the server's `openai-poll-after-ms` hint is ignored. `0` is valid.
-     * @default 500, backing off and honouring `openai-poll-after-ms`
+     * Delay between polls, in ms. When given without `maxIntervalMs`, the interval is fixed and
+     * the server's `openai-poll-after-ms` hint is ignored. `0` is valid.
+     * @default 500, honouring `openai-poll-after-ms`
      */
     intervalMs?: number;
     /**
-     * The delay grows by half after each poll that saw no change, up to this; any change resets it.
+     * After 20 polls that saw no change, the delay grows by half per poll up to this; any change
+     * resets it.
      * @default 3000
      */
     maxIntervalMs?: number;

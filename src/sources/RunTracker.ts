@@ -34,6 +34,8 @@ export class RunTracker {
   readonly messages = new Map<string, MessageSeen>();
   /** Whether any `message_creation` step has been seen. */
   sawMessageStep = false;
+  private lastMessageId: string | undefined;
+  private lastMessage: MessageSeen | undefined;
 
   constructor(ref?: { threadId?: string | undefined; runId?: string | undefined }) {
     this.threadId = ref?.threadId;
@@ -96,11 +98,15 @@ export class RunTracker {
   }
 
   message(id: string): MessageSeen {
+    // Deltas of one message come in a row: skip hashing the same id again.
+    if (id === this.lastMessageId && this.lastMessage !== undefined) return this.lastMessage;
     let seen = this.messages.get(id);
     if (seen === undefined) {
       seen = { created: false, done: false, shown: new Map() };
       this.messages.set(id, seen);
     }
+    this.lastMessageId = id;
+    this.lastMessage = seen;
     return seen;
   }
 

@@ -46,6 +46,7 @@ export function pollRun(
   tracker: RunTracker,
   poll: ResolvedRunConfig['poll'],
   include: readonly string[] | undefined,
+  firstDelayMs: number,
 ): Observable<RunEvent> {
   const threadId = tracker.threadId;
   const runId = tracker.runId;
@@ -55,6 +56,7 @@ export function pollRun(
   // step_details as last polled, so a changed tool call (its output filled in) is re-emitted
   const fingerprints = new Map<string, string>();
   let unchangedPolls = 0;
+  let firstPoll = true;
 
   const stepEvents = (step: RunStep): Observable<RunEvent> => {
     const seen = tracker.steps.get(step.id);
@@ -105,8 +107,11 @@ export function pollRun(
 
   const changes = (run: Run): Observable<RunEvent> => {
     const statusChanged = run.status !== tracker.status;
+    // Steps are read on the first poll (to catch up) and when the status changed, not on every
+    // poll of a run in progress: that would double the requests of a run. Stream mode is the one
+    // for following steps as they happen.
     const steps$ =
-      statusChanged || run.status === 'in_progress'
+      statusChanged || firstPoll
         ? collectPages((after) =>
             client.steps.list(threadId, runId, {
               order: 'asc',
@@ -127,8 +132,10 @@ export function pollRun(
       switchMap(() => client.runs.poll(threadId, runId)),
       switchMap(({ run, pollAfterMs }) => {
         let emitted = 0;
+        const events$ = changes(run);
+        firstPoll = false;
         return concat(
-          changes(run).pipe(tap(() => emitted++)),
+          events$.pipe(tap(() => emitted++)),
           defer(() => {
             if (tracker.finished) return EMPTY;
             unchangedPolls = emitted > 0 ? 0 : unchangedPolls + 1;
@@ -138,5 +145,5 @@ export function pollRun(
       }),
     );
 
-  return tick(0);
+  return tick(firstDelayMs);
 }

@@ -62,7 +62,8 @@ export function runSource(
     tracker.finished = false;
     tracker.threadId ??= start.threadId;
     tracker.runId ??= start.runId;
-    const poll = () => pollRun(client, tracker, config.poll, start.include);
+    // After a create the run was just read: wait one interval. To catch up (attach, resume): at once.
+    const poll = (firstDelayMs = 0) => pollRun(client, tracker, config.poll, start.include, firstDelayMs);
 
     // After the stream ends or breaks: poll on from what was seen, when the run id is known.
     const resume = (cause: unknown): Observable<RunEvent> => {
@@ -86,7 +87,7 @@ export function runSource(
     };
 
     const events$: Observable<RunEvent> = start.attach
-      ? defer(poll)
+      ? defer(() => poll())
       : config.mode === 'poll'
         ? start.create().pipe(
             mergeMap((run) =>
@@ -96,7 +97,7 @@ export function runSource(
                     ? [{ event: 'thread.run.created', data: run } as RunEvent, runStatusEvent(run)]
                     : [runStatusEvent(run)],
                 ),
-                defer(() => (tracker.finished ? EMPTY : poll())),
+                defer(() => (tracker.finished ? EMPTY : poll(config.poll.intervalMs))),
               ),
             ),
           )
@@ -108,20 +109,24 @@ export function runSource(
           );
 
     let settled = false;
-    const subscription = events$
-      .pipe(
+    // One subscriber, no operator chain: this is the per-event hot path.
+    const subscription = events$.subscribe({
+      next: (event) => {
+        if (subscriber.closed) return; // a synchronous source still emitting after the end
         // Synchronously, before anything downstream: the poll loop decides what is new from it.
-        tap((event) => tracker.observe(event)),
-        takeWhile(() => !tracker.finished, true),
-      )
-      .subscribe({
-        next: (event) => subscriber.next(event),
-        error: (error) => subscriber.error(error),
-        complete: () => {
+        tracker.observe(event);
+        subscriber.next(event);
+        if (tracker.finished) {
           settled = true;
           subscriber.complete();
-        },
-      });
+        }
+      },
+      error: (error) => subscriber.error(error),
+      complete: () => {
+        settled = true;
+        subscriber.complete();
+      },
+    });
 
     return () => {
       subscription.unsubscribe();

@@ -60,11 +60,13 @@ function pollTimes(statuses: readonly string[], config: RunConfig, hints?: (numb
   return times;
 }
 
+const gapsOf = (times: number[]) => times.slice(1).map((t, i) => t - (times[i] ?? 0));
+
 describe('poll schedule (virtual time)', () => {
-  it('polls at a fixed interval when intervalMs is given', () => {
+  it('polls at a fixed interval when intervalMs is given, the first one an interval after the create', () => {
     expect(
       pollTimes(['in_progress', 'in_progress', 'in_progress', 'completed'], { poll: { intervalMs: 1000 } }),
-    ).toEqual([0, 1000, 2000, 3000]);
+    ).toEqual([1000, 2000, 3000, 4000]);
   });
 
   it('accepts 0 ms', () => {
@@ -73,26 +75,35 @@ describe('poll schedule (virtual time)', () => {
     ]);
   });
 
-  it('backs off by half per unchanged poll up to maxIntervalMs, and resets on a change', () => {
-    const statuses = ['in_progress', ...Array(6).fill('in_progress'), 'requires_action'];
-    // first poll sees a change (queued -> in_progress): next delay 100; then 150, 225, 338 (rounded), capped at 400
-    expect(pollTimes(statuses, { poll: { intervalMs: 100, maxIntervalMs: 400 } })).toEqual([
-      0, 100, 250, 475, 813, 1213, 1613, 2013,
-    ]);
+  it('holds the interval for 20 unchanged polls, then backs off by half per poll up to maxIntervalMs', () => {
+    const statuses = ['in_progress', ...Array(26).fill('in_progress'), 'requires_action'];
+    const times = pollTimes(statuses, { poll: { intervalMs: 100, maxIntervalMs: 400 } });
+    expect(times[0]).toBe(100);
+    // the first poll is a change (queued -> in_progress); then 20 unchanged polls at 100 ms,
+    // then 150, 225, 338 (rounded) and the 400 ms cap
+    expect(gapsOf(times)).toEqual([...Array(21).fill(100), 150, 225, 338, 400, 400, 400]);
   });
 
-  it('the default schedule starts at 500 ms and caps at 3 s', () => {
-    const times = pollTimes([...Array(12).fill('in_progress'), 'completed'], {});
-    const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
-    expect(gaps[0]).toBe(500);
+  it('a change resets the back-off', () => {
+    const statuses = [...Array(24).fill('in_progress'), 'cancelling', 'cancelling', 'cancelled'];
+    const gaps = gapsOf(pollTimes(statuses, { poll: { intervalMs: 100, maxIntervalMs: 400 } }));
+    expect(gaps.slice(21, 24)).toEqual([150, 225, 338]);
+    expect(gaps.slice(-2)).toEqual([100, 100]);
+  });
+
+  it('the default schedule polls every 500 ms, then backs off to 3 s', () => {
+    const times = pollTimes([...Array(40).fill('in_progress'), 'completed'], {});
+    const gaps = gapsOf(times);
+    expect(times[0]).toBe(500);
+    expect(gaps.slice(0, 20)).toEqual(Array(20).fill(500));
     expect(Math.max(...gaps)).toBe(3000);
     expect(gaps).toEqual([...gaps].sort((a, b) => a - b));
   });
 
   it("honours the server's openai-poll-after-ms hint unless intervalMs is given", () => {
     const statuses = ['in_progress', 'in_progress', 'completed'];
-    expect(pollTimes(statuses, {}, [1234, 1234, 1234])).toEqual([0, 1234, 2468]);
-    expect(pollTimes(statuses, { poll: { intervalMs: 10 } }, [1234, 1234, 1234])).toEqual([0, 10, 20]);
+    expect(pollTimes(statuses, {}, [1234, 1234, 1234])).toEqual([500, 1734, 2968]);
+    expect(pollTimes(statuses, { poll: { intervalMs: 10 } }, [1234, 1234, 1234])).toEqual([10, 20, 30]);
   });
 
   it('an unknown status never busy-loops, even with intervalMs 0', () => {
@@ -148,6 +159,7 @@ describe('poll mode events', () => {
   it('synthesises the stream event names from snapshots, each change once', async () => {
     const { client } = backend(snapshots);
     const events = await collect(createRun(client, params, { mode: 'poll', poll: { intervalMs: 0 } }));
+    // steps are read on the first poll and when the run's status changes
     expect(events.map((e) => e.event)).toEqual([
       'thread.run.created',
       'thread.run.queued',
@@ -156,7 +168,6 @@ describe('poll mode events', () => {
       'thread.run.in_progress',
       'thread.run.step.completed',
       'thread.run.step.created',
-      'thread.run.step.in_progress',
       'thread.message.created',
       'thread.message.delta',
       'thread.message.completed',
@@ -175,7 +186,7 @@ describe('poll mode events', () => {
     expect(calls).toEqual([aFunctionToolCall({ output: '21' })]);
   });
 
-  it('lists steps only while the run is in progress or its status changed', async () => {
+  it('lists steps on the first poll and when the status changed, not on every poll', async () => {
     const quiet = [
       { status: 'queued' as const, steps: [] },
       { status: 'queued' as const, steps: [] },
@@ -184,7 +195,7 @@ describe('poll mode events', () => {
     const { client, listed } = backend(quiet);
     await collect(createRun(client, params, { mode: 'poll', poll: { intervalMs: 0 } }));
     expect(client.callsTo('runs.poll')).toHaveLength(3);
-    expect(listed).toEqual([3]);
+    expect(listed).toEqual([1, 3]);
   });
 
   it('watchRun attaches by id, shows what exists, and never cancels on unsubscribe by default', async () => {
