@@ -15,17 +15,17 @@ const growing =
     // The first poll sees the run leave `queued` (a change), so growth starts one poll later.
     Math.min(maxMs, startMs * factor ** Math.max(0, polls - 1));
 
-/** Unchanged polls kept at the first interval before backing off, in the proposed schedule (10 s at 500 ms). */
-export const PROPOSED_STEADY_POLLS = 20;
+/** Unchanged polls kept at the first interval before backing off, in our default schedule (10 s at 500 ms). */
+export const STEADY_POLLS = 20;
 
 export const SCHEDULES: { name: string; next: Schedule }[] = [
-  { name: 'ours today: 500 ms ×1.5 per unchanged poll, ≤ 3 s', next: growing(500, 3000) },
+  { name: 'our earlier default: 500 ms ×1.5 per unchanged poll, ≤ 3 s', next: growing(500, 3000) },
   { name: 'SDK default: 5 s fixed', next: () => 5000 },
   { name: 'SDK `pollIntervalMs: 1000`', next: () => 1000 },
   { name: 'ours with a 1 s cap: 500 ms ×1.5 per unchanged poll, ≤ 1 s', next: growing(500, 1000) },
   {
-    name: `**proposed**: 500 ms for the first ${PROPOSED_STEADY_POLLS} unchanged polls (10 s), then ×1.5 per unchanged poll, ≤ 3 s`,
-    next: (polls) => Math.min(3000, 500 * 1.5 ** Math.max(0, polls - 1 - PROPOSED_STEADY_POLLS)),
+    name: `**ours (default)**: 500 ms for the first ${STEADY_POLLS} unchanged polls (10 s), then ×1.5 per unchanged poll, ≤ 3 s`,
+    next: (polls) => Math.min(3000, 500 * 1.5 ** Math.max(0, polls - 1 - STEADY_POLLS)),
   },
   {
     name: 'elapsed ÷ 20, within [500 ms, 3 s]',

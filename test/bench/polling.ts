@@ -45,8 +45,7 @@ function recordingFetch(log: Sent[]) {
 type Config = 'ours' | 'ours500' | 'sdk' | 'sdk1000';
 const CONFIGS: Record<Config, string> = {
   ours: 'ours, default schedule (`createRun(…, { mode: "poll" })`)',
-  ours500:
-    'ours, `poll: { intervalMs: 500, maxIntervalMs: 500 }` (what the proposed schedule does for runs under 10 s)',
+  ours500: 'ours, `poll: { intervalMs: 500, maxIntervalMs: 500 }` (fixed 500 ms, for comparison)',
   sdk: 'SDK `runs.createAndPoll`, default',
   sdk1000: 'SDK `runs.createAndPoll`, `pollIntervalMs: 1000`',
 };
@@ -253,9 +252,9 @@ function report(results: readonly RunResult[], offset: number): Section {
       ),
       '',
       `- Ours, worst p50 over the three durations: ${fmtInt(oursP50Worst)} ms (target ≤ ${TARGET_P50_MS} ms): ${verdict(p50Met)}.`,
-      `- Ours, requests in the first second after the create: ${oursStart}, of which ${oursStartPolls} polls of the run (target ≤ ${TARGET_START_RATE} requests/s): ${verdict(startMet)}. Each poll of an \`in_progress\` run costs two requests (the run, then its steps list).`,
+      `- Ours, requests in the first second after the create: ${oursStart}, of which ${oursStartPolls} polls of the run (target ≤ ${TARGET_START_RATE} requests/s): ${verdict(startMet)}. A poll of an \`in_progress\` run costs one request; steps are listed on the first poll and when the status changes.`,
       '',
-      `Model of the poll schedules alone (no request latency; completion uniform over the same durations; first poll at once; ${DEFAULT_POLL_INTERVAL_MS} ms growing ×1.5 per unchanged poll to ${DEFAULT_MAX_POLL_INTERVAL_MS} ms is our default). Compare its first rows with the measured ones above (20 runs per cell leave p50 within a few hundred ms of the model); the other rows are alternatives to our default:`,
+      `Model of the poll schedules alone (no request latency; completion uniform over the same durations; polls counted from the first one; our default holds ${DEFAULT_POLL_INTERVAL_MS} ms for 20 unchanged polls, then grows ×1.5 per unchanged poll to ${DEFAULT_MAX_POLL_INTERVAL_MS} ms). Compare its first rows with the measured ones above (20 runs per cell leave p50 within a few hundred ms of the model); the other rows are alternatives to our default:`,
       '',
       ...model,
     ],
