@@ -1,5 +1,5 @@
 import type { Annotation, MessageContent, TextContentBlock } from '../events/types';
-import { copyExtras, copyOwn, hasOtherKeys, isRecord, isUsableIndex, type Rec } from './objects';
+import { copyExtras, copyOwn, hasOtherKeys, isRecord, mergeByIndex, type Rec } from './objects';
 
 /**
  * Merging of `thread.message.delta` content parts into a message's content, by `index`. Internal.
@@ -18,24 +18,11 @@ const NESTED_ANNOTATION_KEYS: ReadonlySet<string> = new Set(['file_citation', 'f
 
 /** `content` with every usable part of `parts` merged in (`content` itself when none was). */
 export function mergeContent(content: MessageContent[], parts: readonly unknown[]): MessageContent[] {
-  let out = content;
-  for (const part of parts) {
-    if (!isRecord(part) || typeof part['type'] !== 'string' || !isUsableIndex(part['index'], out.length)) {
-      continue;
-    }
-    const index = part['index'];
-    const prev = out[index];
-    const next = mergeBlock(prev, part);
-    if (next === prev) continue;
-    if (out === content) out = content.slice();
-    out[index] = next;
-  }
-  return out;
+  return mergeByIndex(content, parts, mergeBlock);
 }
 
 function mergeBlock(prev: MessageContent | undefined, part: Rec): MessageContent {
   const type = part['type'] as string;
-  if (prev !== undefined && prev.type !== type) return prev; // a different block at that index: keep ours
   switch (type) {
     case 'text':
       return mergeText(prev as TextContentBlock | undefined, part);
@@ -130,14 +117,7 @@ function mergeUnknown(prev: MessageContent | undefined, part: Rec): MessageConte
 
 /** `annotations` with each usable annotation delta merged in by its own `index`. */
 function mergeAnnotations(annotations: Annotation[], deltas: readonly unknown[]): Annotation[] {
-  let out = annotations;
-  for (const delta of deltas) {
-    if (!isRecord(delta) || typeof delta['type'] !== 'string' || !isUsableIndex(delta['index'], out.length)) {
-      continue;
-    }
-    const index = delta['index'];
-    const prev = out[index];
-    if (prev !== undefined && prev.type !== delta['type']) continue;
+  return mergeByIndex(annotations, deltas, (prev, delta) => {
     // Annotation fields arrive whole, so they are set (a repeated delta changes nothing), never appended.
     const next = prev === undefined ? {} : copyOwn(prev);
     for (const key in delta) {
@@ -150,8 +130,6 @@ function mergeAnnotations(annotations: Annotation[], deltas: readonly unknown[])
         next[key] = value;
       }
     }
-    if (out === annotations) out = annotations.slice();
-    out[index] = next as unknown as Annotation;
-  }
-  return out;
+    return next as unknown as Annotation;
+  });
 }

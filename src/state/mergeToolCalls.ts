@@ -4,7 +4,7 @@ import type {
   FunctionToolCall,
   ToolCall,
 } from '../events/types';
-import { copyExtras, copyOwn, isRecord, isUsableIndex, type Rec } from './objects';
+import { copyExtras, copyOwn, isRecord, mergeByIndex, type Rec } from './objects';
 
 /**
  * Merging of `thread.run.step.delta` tool-call fragments into a step's tool calls, by `index`.
@@ -25,20 +25,7 @@ const OUTPUT_KEYS: ReadonlySet<string> = new Set(['index', 'type', 'logs', 'imag
 
 /** `calls` with every usable tool-call delta merged in (`calls` itself when none was). */
 export function mergeToolCalls(calls: ToolCall[], deltas: readonly unknown[]): ToolCall[] {
-  let out = calls;
-  for (const delta of deltas) {
-    if (!isRecord(delta) || typeof delta['type'] !== 'string' || !isUsableIndex(delta['index'], out.length)) {
-      continue;
-    }
-    const index = delta['index'];
-    const prev = out[index];
-    if (prev !== undefined && prev.type !== delta['type']) continue; // a different call at that index
-    const next = mergeCall(prev, delta);
-    if (next === prev) continue;
-    if (out === calls) out = calls.slice();
-    out[index] = next;
-  }
-  return out;
+  return mergeByIndex(calls, deltas, mergeCall);
 }
 
 function mergeCall(prev: ToolCall | undefined, delta: Rec): ToolCall {
@@ -134,21 +121,14 @@ function mergeCode(prev: CodeFields | undefined, delta: unknown): CodeFields {
 }
 
 function mergeOutputs(outputs: CodeInterpreterOutput[], deltas: readonly unknown[]): CodeInterpreterOutput[] {
-  let out = outputs;
-  for (const delta of deltas) {
-    if (!isRecord(delta) || typeof delta['type'] !== 'string' || !isUsableIndex(delta['index'], out.length)) {
-      continue;
-    }
-    const index = delta['index'];
-    const prev = out[index];
-    if (prev !== undefined && prev.type !== delta['type']) continue;
+  return mergeByIndex(outputs, deltas, (prev, delta) => {
     let next: CodeInterpreterOutput;
     if (delta['type'] === 'logs') {
       const logs = typeof delta['logs'] === 'string' ? delta['logs'] : '';
-      if (prev !== undefined && logs === '') continue;
+      if (prev !== undefined && logs === '') return prev;
       next = { type: 'logs', logs: prev === undefined ? logs : (prev as { logs: string }).logs + logs };
     } else if (delta['type'] === 'image') {
-      if (prev !== undefined && !isRecord(delta['image'])) continue;
+      if (prev !== undefined && !isRecord(delta['image'])) return prev;
       const image = prev === undefined ? {} : copyOwn((prev as { image: object }).image);
       if (isRecord(delta['image'])) Object.assign(image, copyOwn(delta['image']));
       if (typeof image['file_id'] !== 'string') image['file_id'] = '';
@@ -158,8 +138,6 @@ function mergeOutputs(outputs: CodeInterpreterOutput[], deltas: readonly unknown
     }
     if (prev !== undefined) copyExtras(next as unknown as Rec, prev, OUTPUT_KEYS);
     copyExtras(next as unknown as Rec, delta, OUTPUT_KEYS);
-    if (out === outputs) out = outputs.slice();
-    out[index] = next;
-  }
-  return out;
+    return next;
+  });
 }

@@ -126,3 +126,30 @@ export function sameFields(a: object, b: object, skip: string | undefined, depth
   }
   return countA === countB;
 }
+
+/**
+ * `list` with each usable part of `parts` merged in at its own `index`, never by position: parts
+ * that are not objects with a string `type` and a usable index, or whose `type` differs from the
+ * element already at that index, are ignored. `merge` returns `prev` to leave an element as it is.
+ * The array is copied on the first change only, so `list` itself comes back when nothing changed.
+ */
+export function mergeByIndex<T extends { type: string }>(
+  list: T[],
+  parts: readonly unknown[],
+  merge: (prev: T | undefined, part: Rec) => T,
+): T[] {
+  let out = list;
+  for (const part of parts) {
+    if (!isRecord(part) || typeof part['type'] !== 'string' || !isUsableIndex(part['index'], out.length)) {
+      continue;
+    }
+    const index = part['index'];
+    const prev = out[index];
+    if (prev !== undefined && prev.type !== part['type']) continue; // a different element there: keep ours
+    const next = merge(prev, part);
+    if (next === prev) continue;
+    if (out === list) out = list.slice();
+    out[index] = next;
+  }
+  return out;
+}
