@@ -3,7 +3,6 @@ import {
   concatMap,
   defer,
   EMPTY,
-  filter,
   type MonoTypeOperatorFunction,
   map,
   Observable,
@@ -14,14 +13,14 @@ import {
 } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
 import { AssistantsError } from '../errors/AssistantsError';
-import { isMessageEvent, isRunStatusEvent, isRunStepEvent, isTerminalStatus } from '../events/guards';
+import { isRunStatusEvent, isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
 import type { RequiredActionFunctionToolCall, Run } from '../events/types';
 import { cancelRun } from '../sources/cancelRun';
 import { type RunConfig, type RunRef, resolveRunConfig } from '../sources/RunConfig';
 import { RunTracker } from '../sources/RunTracker';
 import { runStatusEvent } from '../sources/snapshotEvents';
-import { watchRun } from '../sources/watchRun';
+import { watchRunFrom } from '../sources/watchRun';
 import type { ToolCallFailureReason } from './runToolCall';
 import { type FailedToolCall, runToolRound } from './runToolRound';
 import { type SubmitRoundContext, submitToolRound } from './submitToolRound';
@@ -226,32 +225,16 @@ export function handleRequiresAction(
       /** Nothing left to cancel: terminal, cancelled by the operator, or expired. */
       let ended = false;
       let completed = false;
-      // What this subscription has shown of the run: continuations show only what is new.
+      // What this subscription has shown of the run: continuations and watches show only what is new.
       const tracker = new RunTracker();
-      const doneMessages = new Set<string>();
-      const doneSteps = new Set<string>();
 
       const note = (event: RunEvent): void => {
         if (isRunStatusEvent(event)) {
           const run = event.data;
           if (run.status === 'requires_action') owned = { threadId: run.thread_id, runId: run.id };
           if (isTerminalStatus(run.status)) ended = true;
-        } else if (
-          event.event === 'thread.message.completed' ||
-          event.event === 'thread.message.incomplete'
-        ) {
-          doneMessages.add(event.data.id);
-        } else if (isRunStepEvent(event) && event.event !== 'thread.run.step.delta') {
-          if (isTerminalStatus(event.data.status)) doneSteps.add(event.data.id);
         }
       };
-
-      // A watch started by the operator re-reads the whole run: drop what this subscription already showed whole.
-      const skipShown = filter(
-        (event: RunEvent) =>
-          !(isMessageEvent(event) && doneMessages.has(event.data.id)) &&
-          !(isRunStepEvent(event) && doneSteps.has(event.data.id)),
-      );
 
       const follow = (events$: Observable<RunEvent>): Observable<RunEvent> =>
         defer(() => {
@@ -272,7 +255,7 @@ export function handleRequiresAction(
         client,
         ledger,
         config: sourceConfig,
-        watch: (ref) => watchRun(client, ref, sourceConfig).pipe(skipShown),
+        watch: (ref) => watchRunFrom(client, ref, sourceConfig, tracker),
         tracker,
       };
 

@@ -2,6 +2,7 @@ import { EMPTY, type Observable } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
 import type { RunEvent } from '../events/RunEvent';
 import { type RunConfig, resolveRunConfig } from './RunConfig';
+import type { RunTracker } from './RunTracker';
 import { runSource } from './runSource';
 
 /** The run to attach to. */
@@ -37,6 +38,19 @@ export function watchRun(
   params: WatchRunParams,
   config?: RunConfig,
 ): Observable<RunEvent> {
+  return watchRunFrom(client, params, config, undefined);
+}
+
+/**
+ * `watchRun` that carries on from what earlier sources of the run showed (`tracker`), so it shows
+ * only what is new. Internal, for `handleRequiresAction`.
+ */
+export function watchRunFrom(
+  client: AssistantsClient,
+  params: WatchRunParams,
+  config: RunConfig | undefined,
+  tracker: RunTracker | undefined,
+): Observable<RunEvent> {
   const { threadId, runId, include } = params ?? ({} as WatchRunParams);
   if (typeof threadId !== 'string' || threadId === '' || typeof runId !== 'string' || runId === '') {
     throw new TypeError('watchRun: params.threadId and params.runId must name the run to watch.');
@@ -50,5 +64,6 @@ export function watchRun(
     threadId,
     runId,
     include,
+    tracker,
   });
 }
