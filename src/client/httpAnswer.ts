@@ -1,4 +1,5 @@
 import { AssistantsApiError } from '../errors/AssistantsApiError';
+import { reasonOf } from '../errors/AssistantsError';
 import { InvalidResponseError } from './InvalidResponseError';
 import type { ApiResponse } from './Transport';
 
@@ -107,7 +108,7 @@ export async function readJson<T>(
   try {
     text = await response.text();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = reasonOf(error);
     throw new InvalidResponseError({
       ...facts,
       reason: `the body could not be read: ${reason}`,

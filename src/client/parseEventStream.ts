@@ -1,5 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Observable } from 'rxjs';
+import { reasonOf } from '../errors/AssistantsError';
 import { RunStreamError, StreamDisconnectedError, StreamParseError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
 import type { ErrorPayload } from '../events/types';
@@ -125,7 +126,7 @@ export function parseEventStream(
         },
         (error: unknown) => {
           if (settled || subscriber.closed) return;
-          const reason = error instanceof Error ? error.message : String(error);
+          const reason = reasonOf(error);
           finish(
             new StreamDisconnectedError(
               `The event stream broke before its "done" event (${receivedBytes} bytes received): ${reason}`,

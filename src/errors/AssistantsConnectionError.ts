@@ -1,4 +1,4 @@
-import { AssistantsError } from './AssistantsError';
+import { AssistantsError, reasonOf } from './AssistantsError';
 
 /** The request failed without any HTTP answer (DNS, refused, reset, TLS …). `cause` holds the original. */
 export class AssistantsConnectionError extends AssistantsError {
@@ -7,8 +7,7 @@ export class AssistantsConnectionError extends AssistantsError {
   readonly url: string;
 
   constructor(method: string, url: string, cause: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`${method} ${url} failed before any answer: ${reason}`, { cause });
+    super(`${method} ${url} failed before any answer: ${reasonOf(cause)}`, { cause });
     this.method = method;
     this.url = url;
   }

@@ -12,7 +12,7 @@ import {
   timer,
 } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
-import { AssistantsError } from '../errors/AssistantsError';
+import { AssistantsError, reasonOf } from '../errors/AssistantsError';
 import { isRunStatusEvent, isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
 import type { RequiredActionFunctionToolCall, Run } from '../events/types';
@@ -79,10 +79,12 @@ export class ToolCallError extends AssistantsError {
 
   constructor(run: RunRef, result: FailedToolCall) {
     const { call, failure } = result;
-    const detail = failure.cause instanceof Error ? failure.cause.message : String(failure.cause);
-    super(`Tool call ${call.id} (${call.function?.name}) of run ${run.runId} failed: ${detail}`, {
-      cause: failure.cause,
-    });
+    super(
+      `Tool call ${call.id} (${call.function?.name}) of run ${run.runId} failed: ${reasonOf(failure.cause)}`,
+      {
+        cause: failure.cause,
+      },
+    );
     this.reason = failure.reason;
     this.toolCall = call;
     this.functionName = call.function?.name ?? '';

@@ -12,6 +12,7 @@ import {
   throwError,
   timeout,
 } from 'rxjs';
+import { reasonOf } from '../errors/AssistantsError';
 import type { RequiredActionFunctionToolCall } from '../events/types';
 import type { ToolHandlers } from './handleRequiresAction';
 
@@ -28,8 +29,6 @@ export interface ToolCallResult {
 
 /** Arguments longer than this are cut in the error string sent back for invalid JSON. */
 const MAX_ECHOED_ARGUMENTS = 200;
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** `true` for what the handler contract awaits: an Observable, a Promise(-like) or an AsyncIterable. */
 const isAsyncResult = (value: unknown): value is ObservableInput<unknown> => {
@@ -50,7 +49,7 @@ const serialise = (value: unknown): string => {
   try {
     return JSON.stringify(value) ?? '';
   } catch (error) {
-    throw new TypeError(`its result cannot be serialised as JSON (${messageOf(error)})`, { cause: error });
+    throw new TypeError(`its result cannot be serialised as JSON (${reasonOf(error)})`, { cause: error });
   }
 };
 
@@ -121,7 +120,7 @@ export function runToolCall(
       return of({
         call,
         output:
-          `Error: the arguments for ${name} are not valid JSON (${messageOf(error)}), so it was not called. ` +
+          `Error: the arguments for ${name} are not valid JSON (${reasonOf(error)}), so it was not called. ` +
           `Arguments received: ${echoed}`,
       });
     }
@@ -141,7 +140,7 @@ export function runToolCall(
               new Error(`${name} did not finish within ${timeoutMs} ms`),
               `Error: ${name} did not finish within ${timeoutMs} ms.`,
             )
-          : failed('handler_error', error, `Error: ${name} failed: ${messageOf(error)}`),
+          : failed('handler_error', error, `Error: ${name} failed: ${reasonOf(error)}`),
       ),
     ),
   );

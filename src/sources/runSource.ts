@@ -1,15 +1,4 @@
-import {
-  catchError,
-  concat,
-  defer,
-  EMPTY,
-  from,
-  mergeMap,
-  Observable,
-  takeWhile,
-  tap,
-  throwError,
-} from 'rxjs';
+import { catchError, concat, defer, EMPTY, from, mergeMap, Observable, throwError } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
 import { RunStreamError, StreamDisconnectedError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';

@@ -36,7 +36,7 @@ import { activeResources, leakedResources } from './probes';
 // fake fetch, the relay's fromServerSentEvents), prototype-polluting keys, absurd indices, deeply
 // nested JSON and a single 20 MB event. Nothing may throw outside the Observable's error channel,
 // hang, or pollute a prototype; errors are the library's typed errors; the collectors take whatever
-// the parser lets through. Replay a failure with CHAOS_FC_SEED=<seed> (and CHAOS_FC_RUNS=<n>).
+// the parser lets through. The seed is fixed; FC_SEED=random explores, FC_SEED=<seed> replays (CHAOS_FC_RUNS=<n> sets the count).
 
 const DONE = 'event: done\ndata: [DONE]\n\n';
 const client = (fetch: FetchFunction, maxEventBytes?: number) =>

@@ -8,6 +8,7 @@ import { finalMessages } from '../../src/operators/finalMessages';
 import { runState } from '../../src/operators/runState';
 import { textDeltas } from '../../src/operators/textDeltas';
 import { toolCalls } from '../../src/operators/toolCalls';
+import { seeded } from '../helpers/seeded';
 import { writeSummary } from './harness';
 
 /**
@@ -16,12 +17,9 @@ import { writeSummary } from './harness';
  * and checks that the process stayed healthy.
  */
 
-/** Runs per property (`CHAOS_FC_RUNS`), and the fast-check seed to replay (`CHAOS_FC_SEED`). */
+/** Runs per property (`CHAOS_FC_RUNS`); the seed is fixed unless `FC_SEED` says otherwise (see `seeded`). */
 export const FC_RUNS = Number(process.env['CHAOS_FC_RUNS'] ?? 200);
-export const fcParams = <T>(): fc.Parameters<T> => {
-  const seed = process.env['CHAOS_FC_SEED'];
-  return seed === undefined ? { numRuns: FC_RUNS } : { numRuns: FC_RUNS, seed: Number(seed) };
-};
+export const fcParams = <T>(): fc.Parameters<T> => seeded<T>(FC_RUNS);
 
 const encoder = new TextEncoder();
 

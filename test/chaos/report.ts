@@ -150,7 +150,7 @@ function build(): string {
   );
   out.push('CHAOS_SEEDS=1000 npm run test:chaos         # more seeds per row (default 200)');
   out.push(
-    'CHAOS_FC_SEED=<seed> CHAOS_FC_RUNS=<n> npx vitest run test/chaos/hostile.test.ts   # replay a fast-check failure',
+    'FC_SEED=<seed> CHAOS_FC_RUNS=<n> npx vitest run test/chaos/hostile.test.ts   # replay a fast-check failure (FC_SEED=random explores)',
   );
   out.push('```');
   out.push('');

@@ -133,6 +133,16 @@ describe('fetchClient answers', () => {
     expect((error as Error).message).toContain('fetch failed');
   });
 
+  it('still gives AssistantsConnectionError when fetch rejects with a value that cannot be printed', async () => {
+    // Found by the hostile-input suite: `String({ toString: null })` throws a TypeError.
+    const cause = { toString: null };
+    const client = fetchClient({ baseURL: BASE, maxRetries: 0, fetch: () => Promise.reject(cause) });
+    const error = await failureOf(firstValueFrom(client.runs.retrieve('thread_1', 'run_1')));
+    expect(error).toBeInstanceOf(AssistantsConnectionError);
+    expect(error).toMatchObject({ cause });
+    expect((error as Error).message).toContain('[object Object]');
+  });
+
   it('turns a 2xx answer that is not JSON into InvalidResponseError with its facts', async () => {
     const { fetch } = fakeFetch(
       () => new Response('<html>maintenance</html>', { status: 200, headers: { 'x-request-id': 'req_9' } }),

@@ -13,6 +13,7 @@ import {
   referenceEvents,
   sseFixtures,
 } from '../helpers/fixtures';
+import { seeded } from '../helpers/seeded';
 import { chunkStream, fakeFetch, splitAt, sse } from './fakeFetch';
 
 /**
@@ -118,7 +119,7 @@ describe.each(fixtures)('$name', (fixture) => {
         const result = await collect(parseEventStream(chunkStream(splitAt(fixture.bytes, cuts))));
         expect(result).toEqual({ events: expected });
       }),
-      { numRuns: 40 },
+      seeded(40),
     );
   });
 

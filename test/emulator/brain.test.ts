@@ -10,6 +10,7 @@ import {
 import { evaluateArithmetic, formatNumber } from '../../src/emulator/arithmetic';
 import { splitWords } from '../../src/emulator/runScript';
 import type { AssistantTool, Run } from '../../src/events/types';
+import { seeded } from '../helpers/seeded';
 import { eventually, rawApi } from './helpers';
 
 const context = (
@@ -96,7 +97,10 @@ describe('evaluateArithmetic', () => {
   ])('rejects %j', (text) => expect(evaluateArithmetic(text)).toBeUndefined());
 
   it('never throws, and agrees with the expression tree it was printed from', () => {
-    fc.assert(fc.property(fc.string(), (text) => void evaluateArithmetic(text)));
+    fc.assert(
+      fc.property(fc.string(), (text) => void evaluateArithmetic(text)),
+      seeded(100),
+    );
     const expr: fc.Arbitrary<[string, number]> = fc.letrec<{ e: [string, number] }>((tie) => ({
       e: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
@@ -114,6 +118,7 @@ describe('evaluateArithmetic', () => {
         fc.pre(/[-+*]/.test(text));
         expect(evaluateArithmetic(text)).toBe(value);
       }),
+      seeded(100),
     );
   });
 
@@ -130,6 +135,7 @@ describe('splitWords', () => {
       fc.property(fc.string(), (text) => {
         expect(splitWords(text).join('')).toBe(text);
       }),
+      seeded(100),
     );
   });
 });

@@ -1,4 +1,4 @@
-import { concat, lastValueFrom, of, throwError, timeout, toArray } from 'rxjs';
+import { lastValueFrom, of, throwError, timeout, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { StreamDisconnectedError } from '../../src/errors/StreamErrors';
 import type { RunStep } from '../../src/events/types';

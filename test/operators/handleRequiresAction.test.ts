@@ -417,6 +417,25 @@ describe('handleRequiresAction: onError', () => {
       message: expect.stringContaining('failed: boom'),
     });
   });
+  it('ToolCallError still says what failed when the handler throws a value that cannot be printed', async () => {
+    const cause = Object.create(null) as object;
+    const client = mockClient({ runs: { cancel: () => of(aRun({ status: 'cancelled' })) } });
+    const result = of(paused()).pipe(
+      handleRequiresAction(
+        client,
+        {
+          get_weather: () => {
+            throw cause;
+          },
+        },
+        { onError: 'error' },
+      ),
+    );
+    const error = await lastValueFrom(result).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ToolCallError);
+    expect(error).toMatchObject({ reason: 'handler_error', cause });
+    expect((error as Error).message).toContain('failed: [object Object]');
+  });
 });
 
 describe('handleRequiresAction: unsubscribing and errors', () => {

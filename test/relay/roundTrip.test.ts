@@ -9,6 +9,7 @@ import type { ErrorPayload } from '../../src/events/types';
 import { fromServerSentEvents } from '../../src/relay/fromServerSentEvents';
 import { toServerSentEvents } from '../../src/relay/toServerSentEvents';
 import { readFixture, referenceEvents, sseFixtures } from '../helpers/fixtures';
+import { seeded } from '../helpers/seeded';
 import { collect, concatBytes, readChunks, splitAt, streamOf, text, utf8, viaJson } from './helpers';
 
 /**
@@ -104,7 +105,7 @@ describe('relay round trip', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      seeded(300),
     );
   });
 
@@ -192,7 +193,7 @@ describe.each(sseFixtures())('relay of the recorded stream %s', (name) => {
       fc.asyncProperty(fc.array(fc.nat({ max: bytes.length }), { maxLength: 60 }), async (cuts) => {
         expect(await readBack(bytes, cuts)).toEqual({ events });
       }),
-      { numRuns: 30 },
+      seeded(30),
     );
   });
 

@@ -4,6 +4,7 @@ import type { RunEvent } from '../../src/events/RunEvent';
 import type { Message } from '../../src/events/types';
 import { initialRunState, type RunState } from '../../src/state/RunState';
 import { reduceRunState } from '../../src/state/reduceRunState';
+import { seeded } from '../helpers/seeded';
 import { aMessage, messageCreated, messageDelta, RUN, runEvent } from './events';
 
 /**
@@ -111,7 +112,7 @@ describe('the reducer’s per-delta memos', () => {
         check(stateA, a);
         check(stateB, b);
       }),
-      { numRuns: 300 },
+      seeded(300),
     );
   });
 
@@ -126,7 +127,7 @@ describe('the reducer’s per-delta memos', () => {
         expect(again).toEqual(snapshots.at(-1));
         check(again, steps);
       }),
-      { numRuns: 200 },
+      seeded(200),
     );
   });
 

@@ -8,6 +8,7 @@ import { finalRun } from '../../src/operators/finalRun';
 import { runState } from '../../src/operators/runState';
 import { runStatus } from '../../src/operators/runStatus';
 import { toolCalls } from '../../src/operators/toolCalls';
+import { seeded } from '../helpers/seeded';
 import {
   aMessage,
   aStep,
@@ -153,7 +154,7 @@ describe('replayed lifecycle events and duplicated deltas', () => {
         expect(state?.messages).toEqual(script.messages);
         expect(state?.done).toBe(true);
       }),
-      { numRuns: 300 },
+      seeded(300),
     );
   });
 

@@ -17,6 +17,7 @@ import {
   recordedSseBody,
   referenceEvents,
 } from '../helpers/fixtures';
+import { seeded } from '../helpers/seeded';
 
 const recordingFiles = readdirSync(fixturePath('recordings'))
   .filter((file) => file.endsWith('.json'))
@@ -264,7 +265,7 @@ describe('replayFetch', () => {
         expect(chunks.slice(0, -1).every((chunk) => chunk.length === chunkSize)).toBe(true);
         expect(concat(chunks)).toEqual(expected);
       }),
-      { numRuns: 25 },
+      seeded(25),
     );
   });
 
