@@ -153,7 +153,8 @@ export function fetchClient(options: FetchClientOptions = {}): AssistantsClient 
       return abortable(
         (signal) => send(request, false, signal),
         ({ url, response }) => from(readJson<T>(request.method, url, response)),
-      ).pipe(retryRequest(maxRetries));
+        retryRequest(maxRetries),
+      );
     },
     stream(request: ApiRequest): Observable<RunEvent> {
       return abortable(
@@ -165,7 +166,8 @@ export function fetchClient(options: FetchClientOptions = {}): AssistantsClient 
                 () =>
                   new StreamDisconnectedError('The event stream answer had no body (0 bytes received).', 0),
               ),
-      ).pipe(retryRequest(maxRetries));
+        retryRequest(maxRetries),
+      );
     },
   };
   return clientFromTransport(transport);

@@ -9,15 +9,18 @@ const MAX_TRACKED_BLOCKS = 256;
 export interface MessageSeen {
   created: boolean;
   done: boolean;
-  /** Per content index: characters of text/refusal shown, or 0 for a block shown whole. */
-  shown: Map<number, number>;
+  /**
+   * Per content index: characters of text/refusal shown, or 0 for a block shown whole; a hole
+   * where nothing was shown. (An array: indices are small, and this is written once per delta.)
+   */
+  shown: number[];
 }
 
 /** What has been shown of one step. */
 export interface StepSeen {
   status: string;
   /** Per tool-call index: characters of function arguments / code input shown by stream deltas. */
-  shown: Map<number, number>;
+  shown: number[];
 }
 
 /**
@@ -70,7 +73,7 @@ export class RunTracker {
 
   private observeStep(step: RunStep): void {
     const seen = this.steps.get(step.id);
-    if (seen === undefined) this.steps.set(step.id, { status: step.status, shown: new Map() });
+    if (seen === undefined) this.steps.set(step.id, { status: step.status, shown: [] });
     else seen.status = step.status;
     if (step.type === 'message_creation') this.sawMessageStep = true;
   }
@@ -81,7 +84,7 @@ export class RunTracker {
   ): void {
     let seen = this.steps.get(id);
     if (seen === undefined) {
-      seen = { status: 'in_progress', shown: new Map() };
+      seen = { status: 'in_progress', shown: [] };
       this.steps.set(id, seen);
     }
     if (details?.type !== 'tool_calls' || details.tool_calls === undefined) return;
@@ -93,7 +96,7 @@ export class RunTracker {
       const { index } = call;
       if (!Number.isSafeInteger(index) || index < 0 || index >= MAX_TRACKED_BLOCKS) continue;
       const text = call.function?.arguments ?? call.code_interpreter?.input;
-      seen.shown.set(index, (seen.shown.get(index) ?? 0) + (typeof text === 'string' ? text.length : 0));
+      seen.shown[index] = (seen.shown[index] ?? 0) + (typeof text === 'string' ? text.length : 0);
     }
   }
 
@@ -102,7 +105,7 @@ export class RunTracker {
     if (id === this.lastMessageId && this.lastMessage !== undefined) return this.lastMessage;
     let seen = this.messages.get(id);
     if (seen === undefined) {
-      seen = { created: false, done: false, shown: new Map() };
+      seen = { created: false, done: false, shown: [] };
       this.messages.set(id, seen);
     }
     this.lastMessageId = id;
@@ -127,7 +130,7 @@ export class RunTracker {
             ? (block as { refusal?: unknown }).refusal
             : undefined;
       const length = typeof text === 'string' ? text.length : 0;
-      seen.shown.set(index, (seen.shown.get(index) ?? 0) + length);
+      seen.shown[index] = (seen.shown[index] ?? 0) + length;
     }
   }
 }

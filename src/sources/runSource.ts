@@ -1,4 +1,4 @@
-import { catchError, concat, defer, EMPTY, from, mergeMap, Observable, throwError } from 'rxjs';
+import { concat, defer, EMPTY, from, mergeMap, Observable, type Subscription, throwError } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
 import { RunStreamError, StreamDisconnectedError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
@@ -75,50 +75,60 @@ export function runSource(
         : EMPTY;
     };
 
-    const events$: Observable<RunEvent> = start.attach
-      ? defer(() => poll())
-      : config.mode === 'poll'
-        ? start.create().pipe(
-            mergeMap((run) =>
-              concat(
-                from(
-                  start.creates
-                    ? [{ event: 'thread.run.created', data: run } as RunEvent, runStatusEvent(run)]
-                    : [runStatusEvent(run)],
-                ),
-                defer(() => (tracker.finished ? EMPTY : poll(config.poll.intervalMs))),
-              ),
-            ),
-          )
-        : concat(
-            start
-              .stream()
-              .pipe(catchError((error) => (isDisconnect(error) ? resume(error) : throwError(() => error)))),
-            defer(() => resume(undefined)),
-          );
-
     let settled = false;
-    // One subscriber, no operator chain: this is the per-event hot path.
-    const subscription = events$.subscribe({
-      next: (event) => {
-        if (subscriber.closed) return; // a synchronous source still emitting after the end
-        // Synchronously, before anything downstream: the poll loop decides what is new from it.
-        tracker.observe(event);
-        subscriber.next(event);
-        if (tracker.finished) {
-          settled = true;
-          subscriber.complete();
-        }
-      },
-      error: (error) => subscriber.error(error),
-      complete: () => {
+    // Plain observers, no operator chain: `next` is the per-event hot path.
+    const next = (event: RunEvent): void => {
+      if (subscriber.closed) return; // a synchronous source still emitting after the end
+      // Synchronously, before anything downstream: the poll loop decides what is new from it.
+      tracker.observe(event);
+      subscriber.next(event);
+      if (tracker.finished) {
         settled = true;
         subscriber.complete();
-      },
-    });
+      }
+    };
+    const error = (cause: unknown): void => subscriber.error(cause);
+    const complete = (): void => {
+      settled = true;
+      subscriber.complete();
+    };
+    // What follows the first source (the poll after a stream); the first may end synchronously.
+    let rest: Subscription | undefined;
+    const continueWith = (rest$: Observable<RunEvent>): Subscription => {
+      rest = rest$.subscribe({ next, error, complete });
+      return rest;
+    };
+
+    let first: Subscription;
+    if (start.attach) {
+      first = continueWith(defer(() => poll()));
+    } else if (config.mode === 'poll') {
+      first = continueWith(
+        start.create().pipe(
+          mergeMap((run) =>
+            concat(
+              from(
+                start.creates
+                  ? [{ event: 'thread.run.created', data: run } as RunEvent, runStatusEvent(run)]
+                  : [runStatusEvent(run)],
+              ),
+              defer(() => (tracker.finished ? EMPTY : poll(config.poll.intervalMs))),
+            ),
+          ),
+        ),
+      );
+    } else {
+      // Stream mode: the stream's events go straight to `next`; when it ends or breaks, poll on.
+      first = start.stream().subscribe({
+        next,
+        error: (cause: unknown) => (isDisconnect(cause) ? void continueWith(resume(cause)) : error(cause)),
+        complete: () => void continueWith(defer(() => resume(undefined))),
+      });
+    }
 
     return () => {
-      subscription.unsubscribe();
+      first.unsubscribe();
+      rest?.unsubscribe();
       const { threadId, runId } = tracker;
       if (
         settled ||

@@ -37,7 +37,7 @@ export function messageEvents(message: Message, seen: MessageSeen | undefined): 
   }
   const content: MessageContentDelta[] = [];
   message.content.forEach((block, index) => {
-    const rest = remainder(block, index, seen?.shown.get(index));
+    const rest = remainder(block, index, seen?.shown[index]);
     if (rest !== undefined) content.push(rest);
   });
   if (content.length > 0) {
@@ -88,7 +88,7 @@ export function stepRemainder(step: RunStep, seen: StepSeen): RunEvent | undefin
   if (step.step_details.type !== 'tool_calls') return undefined;
   const tool_calls: ToolCallDelta[] = [];
   step.step_details.tool_calls.forEach((call, index) => {
-    const shown = seen.shown.get(index);
+    const shown = seen.shown[index];
     if (shown === undefined) {
       tool_calls.push({ ...call, index } as ToolCallDelta);
     } else if (call.type === 'function' && call.function.arguments.length > shown) {
