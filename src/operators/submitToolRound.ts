@@ -1,5 +1,6 @@
 import { catchError, concatMap, defer, type Observable, throwError } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
+import { AssistantsApiError } from '../errors/AssistantsApiError';
 import { AssistantsConnectionError } from '../errors/AssistantsConnectionError';
 import { AssistantsError } from '../errors/AssistantsError';
 import { StreamDisconnectedError } from '../errors/StreamErrors';
@@ -29,6 +30,9 @@ export interface SubmitRoundContext {
 const isNoAnswer = (error: unknown): boolean =>
   error instanceof AssistantsConnectionError || error instanceof StreamDisconnectedError;
 
+/** The server refused the submit: a 400 is what a run that no longer waits for these calls answers. */
+const isRefused = (error: unknown): boolean => error instanceof AssistantsApiError && error.status === 400;
+
 const waitsFor = (run: Run, calls: readonly RequiredActionFunctionToolCall[]): boolean => {
   const listed =
     run.status === 'requires_action' ? run.required_action?.submit_tool_outputs?.tool_calls : undefined;
@@ -43,7 +47,10 @@ const waitsFor = (run: Run, calls: readonly RequiredActionFunctionToolCall[]): b
  * Submits the ledger's outputs for the calls of one round that the server has not taken yet, in
  * one request, and emits the continuation's events. When the request fails without an answer, it
  * reads the run: still waiting on the same calls → the same outputs again (at most
- * {@link MAX_SUBMITS} sends); otherwise it follows the run. Internal, used by `handleRequiresAction`.
+ * {@link MAX_SUBMITS} sends); otherwise it follows the run. When the server refuses the submit
+ * (HTTP 400), it reads the run too: one that no longer waits for these calls (cancelled or expired
+ * meanwhile) is followed to its outcome; otherwise the refusal is the error. Internal, used by
+ * `handleRequiresAction`.
  */
 export function submitToolRound(
   context: SubmitRoundContext,
@@ -75,13 +82,16 @@ export function submitToolRound(
     });
     return continueRunWithOutputs(receipt, { ...ref, tool_outputs }, config, tracker).pipe(
       catchError((error: unknown) => {
-        if (answered || !isNoAnswer(error)) return throwError(() => error);
-        // No answer: the run says whether the outputs arrived.
-        return client.runs
-          .retrieve(ref.threadId, ref.runId)
-          .pipe(
-            concatMap((run) => (waitsFor(run, calls) ? submitToolRound(context, ref, calls) : watch(ref))),
-          );
+        if (answered || !(isNoAnswer(error) || isRefused(error))) return throwError(() => error);
+        // The run says what happened. No answer: whether the outputs arrived (else send them again).
+        // Refused: whether the run moved on without them (cancelled or expired meanwhile, say, by a
+        // Stop button in another process), so the run's own outcome is what this source shows.
+        return client.runs.retrieve(ref.threadId, ref.runId).pipe(
+          concatMap((run) => {
+            if (!waitsFor(run, calls)) return watch(ref);
+            return isRefused(error) ? throwError(() => error) : submitToolRound(context, ref, calls);
+          }),
+        );
       }),
     );
   });

@@ -499,7 +499,7 @@ describe('handleRequiresAction: unsubscribing and errors', () => {
     expect(client.calls.filter((call) => call.method === 'runs.cancel')).toEqual([]);
   });
 
-  it('errors when the submit is refused, and cancels the paused run once', () => {
+  it('errors when the submit is refused while the run still waits for it, and cancels the paused run once', () => {
     const refused = new AssistantsApiError({
       status: 400,
       method: 'POST',
@@ -511,16 +511,47 @@ describe('handleRequiresAction: unsubscribing and errors', () => {
       client = mockClient({
         runs: {
           submitToolOutputsStream: () => cold('-#', undefined, refused),
+          retrieve: () => cold('-(w|)', { w: waitingRun() }),
           cancel: () => cold('-(k|)', { k: aRun({ status: 'cancelling' }) }),
         },
       });
       const result = cold('-r|', { r: paused() }).pipe(
         handleRequiresAction(client, { get_weather: () => 'ok' }),
       );
-      expectObservable(result).toBe('-r#', { r: paused() }, refused);
+      expectObservable(result).toBe('-r-#', { r: paused() }, refused);
     });
     expect(client.callsTo('runs.submitToolOutputsStream')).toHaveLength(1);
+    expect(client.callsTo('runs.retrieve')).toEqual([['thread_1', 'run_1']]);
     expect(client.callsTo('runs.cancel')).toEqual([['thread_1', 'run_1']]);
+  });
+
+  it('follows the run to its outcome when the submit is refused because it was cancelled meanwhile', () => {
+    const refused = new AssistantsApiError({
+      status: 400,
+      method: 'POST',
+      url: '/submit_tool_outputs',
+      message: 'Runs in status "cancelled" do not accept tool outputs.',
+    });
+    const cancelled = aRun({ status: 'cancelled' });
+    let client!: MockClient;
+    scheduler().run(({ cold, expectObservable }) => {
+      client = withReads({
+        runs: {
+          submitToolOutputsStream: () => cold('-#', undefined, refused),
+          retrieve: () => cold('-(c|)', { c: cancelled }),
+        },
+      });
+      const result = cold('-r|', { r: paused() }).pipe(
+        handleRequiresAction(client, { get_weather: () => 'ok' }),
+      );
+      // The refusal's retrieve, then the watch's first poll: the run's own end, no error, no cancel.
+      expectObservable(result).toBe('-r--(c|)', {
+        r: paused(),
+        c: { event: 'thread.run.cancelled', data: cancelled },
+      });
+    });
+    expect(client.callsTo('runs.submitToolOutputsStream')).toHaveLength(1);
+    expect(client.callsTo('runs.cancel')).toEqual([]);
   });
 
   it('errors with RequiredActionExpiredError when expires_at passes while handlers run, without cancelling', () => {

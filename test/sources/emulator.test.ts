@@ -4,8 +4,10 @@ import { fetchClient } from '../../src/client/fetchClient';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator';
 import type { Message } from '../../src/events/types';
 import { finalMessages } from '../../src/operators/finalMessages';
+import { handleRequiresAction } from '../../src/operators/handleRequiresAction';
 import { runStatus } from '../../src/operators/runStatus';
 import { textDeltas } from '../../src/operators/textDeltas';
+import { cancelRun } from '../../src/sources/cancelRun';
 import { createRun } from '../../src/sources/createRun';
 import { createThreadAndRun } from '../../src/sources/createThreadAndRun';
 import { watchRun } from '../../src/sources/watchRun';
@@ -89,4 +91,45 @@ describe('sources against the emulator', () => {
       firstValueFrom(client.messages.create(thread.id, { role: 'user', content: 'still there?' })),
     ).resolves.toMatchObject({ role: 'user' });
   });
+  it.each(['stream', 'poll'] as const)(
+    'a run cancelled elsewhere while its tools run ends as cancelled, not as a refused submit (%s mode)',
+    async (mode) => {
+      const { client, emulator } = await setup();
+      const assistant = await firstValueFrom(
+        client.assistants.create({
+          model: 'gpt-4o',
+          tools: [{ type: 'function', function: { name: 'slow_lookup', parameters: { type: 'object' } } }],
+        }),
+      );
+      const thread = await firstValueFrom(
+        client.threads.create({ messages: [{ role: 'user', content: 'Please call slow_lookup.' }] }),
+      );
+      let handled = 0;
+      const events = await lastValueFrom(
+        createRun(
+          client,
+          { threadId: thread.id, assistant_id: assistant.id },
+          { mode, poll: { intervalMs: 5 } },
+        ).pipe(
+          handleRequiresAction(client, {
+            // Another process (a Stop button, an admin) cancels the run while the tool works.
+            slow_lookup: async (_args, call) => {
+              handled++;
+              const runId = emulator.runs()[0]!.id;
+              await lastValueFrom(
+                cancelRun(client, { threadId: thread.id, runId }, { poll: { intervalMs: 5 } }),
+              );
+              return `looked up ${call.id}`;
+            },
+          }),
+          toArray(),
+        ),
+      );
+      expect(handled).toBe(1);
+      expect(await lastValueFrom(from(events).pipe(runStatus()))).toBe('cancelled');
+      await expect(
+        firstValueFrom(client.messages.create(thread.id, { role: 'user', content: 'still there?' })),
+      ).resolves.toMatchObject({ role: 'user' });
+    },
+  );
 });
