@@ -1,15 +1,10 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type Brain,
-  type BrainContext,
-  defaultBrain,
-  type Emulator,
-  startEmulator,
-} from '../../src/emulator';
+import { describe, expect, it } from 'vitest';
+import { type Brain, type BrainContext, defaultBrain } from '../../src/emulator';
 import { evaluateArithmetic, formatNumber } from '../../src/emulator/arithmetic';
 import { splitWords } from '../../src/emulator/runScript';
 import type { AssistantTool, Run } from '../../src/events/types';
+import { emulatorPerTest } from '../helpers/emulators';
 import { seeded } from '../helpers/seeded';
 import { eventually, rawApi } from './helpers';
 
@@ -141,14 +136,10 @@ describe('splitWords', () => {
 });
 
 describe('custom brains through the emulator', () => {
-  let emulator: Emulator | undefined;
-  afterEach(async () => {
-    await emulator?.close();
-    emulator = undefined;
-  });
+  const startEmulator = emulatorPerTest();
 
   async function run(brain: Brain, content = 'go') {
-    emulator = await startEmulator({ brain, latencyMs: 0 });
+    const emulator = await startEmulator({ brain, latencyMs: 0 });
     const api = rawApi(emulator);
     const assistant = (await api.post('/assistants', { model: 'gpt-4o', instructions: 'Be brief.' })).json;
     const thread = (await api.post('/threads', { messages: [{ role: 'user', content }] })).json;

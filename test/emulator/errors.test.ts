@@ -1,18 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorOptions } from '../../src/emulator';
+import { emulatorPerTest } from '../helpers/emulators';
 import { rawApi, runFixture, slowBrain } from './helpers';
 
 // OpenAI-shaped errors (400, 401, 404) with the service's messages, and CORS for browsers.
 
-let emulator: Emulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
+const startEmulator = emulatorPerTest();
 
 async function setup(options: EmulatorOptions = {}, tools?: unknown[]) {
-  emulator = await startEmulator({ brain: slowBrain, ...options });
-  return runFixture(emulator, tools);
+  const emulator = await startEmulator({ brain: slowBrain, ...options });
+  return { emulator, ...(await runFixture(emulator, tools)) };
 }
 
 describe('errors', () => {
@@ -43,7 +40,7 @@ describe('errors', () => {
   });
 
   it('answers 400 for unknown arguments, missing or ill-typed parameters, bad JSON and bad list queries', async () => {
-    const { api, assistant, thread } = await setup();
+    const { emulator, api, assistant, thread } = await setup();
     const unknownArg = await api.post(`/threads/${thread.id}/runs`, {
       assistant_id: assistant.id,
       threadId: thread.id,
@@ -62,7 +59,7 @@ describe('errors', () => {
     expect(badRole.json.error).toMatchObject({ param: 'role', code: 'invalid_value' });
     const emptyBody = await api.call('POST', '/threads', undefined, {});
     expect(emptyBody.status).toBe(200); // an empty body is {}
-    const broken = await fetch(`${emulator?.url}/threads`, { method: 'POST', body: '{"metadata":' });
+    const broken = await fetch(`${emulator.url}/threads`, { method: 'POST', body: '{"metadata":' });
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
     expect((await api.get(`/threads/${thread.id}/messages?limit=0`)).json.error.param).toBe('limit');
@@ -79,7 +76,7 @@ describe('errors', () => {
   });
 
   it('answers 401 without the right key when apiKey is set, and accepts Bearer or api-key', async () => {
-    emulator = await startEmulator({ apiKey: 'sk-secret-key' });
+    const emulator = await startEmulator({ apiKey: 'sk-secret-key' });
     const none = await rawApi(emulator).get('/assistants');
     expect(none.status).toBe(401);
     expect(none.json.error).toMatchObject({
@@ -102,7 +99,7 @@ describe('errors', () => {
 
 describe('browsers', () => {
   it('answers CORS preflights and sends CORS headers', async () => {
-    emulator = await startEmulator({ pollAfterMs: 1 });
+    const emulator = await startEmulator({ pollAfterMs: 1 });
     const preflight = await fetch(`${emulator.url}/threads/runs`, {
       method: 'OPTIONS',
       headers: {

@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator';
+import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/events/RunEvent';
+import { emulatorPerTest } from '../helpers/emulators';
 import { readFixture, referenceEvents } from '../helpers/fixtures';
 import { collapse, type Frame, rawApi } from './helpers';
 
 // The emulator's streams have the event order of the recorded real streams for the same kind of run.
 
-let emulator: Emulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
+const startEmulator = emulatorPerTest();
 
 const recorded = (name: string): RunEvent[] => referenceEvents(readFixture('sse', name));
 const names = (events: readonly { event: string }[]): string[] => events.map((e) => e.event);
@@ -26,7 +22,7 @@ const byStatus = (events: readonly { event: string; data: unknown }[]): string[]
   );
 
 async function setup(tools: unknown[] = []) {
-  emulator = await startEmulator({ latencyMs: 0 });
+  const emulator = await startEmulator({ latencyMs: 0 });
   const api = rawApi(emulator);
   const assistant = (await api.post('/assistants', { model: 'gpt-4o', tools })).json;
   return { api, assistant };

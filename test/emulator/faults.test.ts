@@ -1,21 +1,15 @@
 import { APIError } from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Emulator, type EmulatorFaults, startEmulator } from '../../src/emulator';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorFaults } from '../../src/emulator';
+import { emulatorPerTest } from '../helpers/emulators';
 import { eventually, rawApi, sdkFor } from './helpers';
 import { createValidator } from './openapiValidator';
 
 // Seeded fault injection: HTTP errors with retry hints, latency, and streams dropped mid-way while
 // the run goes on server-side.
 
-const emulators: Emulator[] = [];
-const start = async (faults: EmulatorFaults, latencyMs = 0) => {
-  const emulator = await startEmulator({ faults, latencyMs });
-  emulators.push(emulator);
-  return emulator;
-};
-afterEach(async () => {
-  await Promise.all(emulators.splice(0).map((e) => e.close()));
-});
+const startEmulator = emulatorPerTest();
+const start = (faults: EmulatorFaults, latencyMs = 0) => startEmulator({ faults, latencyMs });
 
 describe('status faults', () => {
   it('429 carries retry-after-ms and retry-after; the SDK waits and retries', async () => {

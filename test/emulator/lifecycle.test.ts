@@ -1,18 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorOptions } from '../../src/emulator';
+import { emulatorPerTest } from '../helpers/emulators';
 import { eventually, runFixture, slowBrain } from './helpers';
 
 // The run lifecycle as the real service has it, through raw HTTP.
 
-let emulator: Emulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
+const startEmulator = emulatorPerTest();
 
 async function setup(options: EmulatorOptions = {}, tools?: unknown[]) {
-  emulator = await startEmulator({ brain: slowBrain, ...options });
-  return runFixture(emulator, tools);
+  const emulator = await startEmulator({ brain: slowBrain, ...options });
+  return { emulator, ...(await runFixture(emulator, tools)) };
 }
 
 describe('one active run per thread', () => {
@@ -223,7 +220,7 @@ describe('expiry', () => {
 
 describe('threads and runs', () => {
   it('deleting a thread stops its run and forgets it', async () => {
-    const { api, thread, startRun, until } = await setup();
+    const { emulator, api, thread, startRun, until } = await setup();
     const run = await startRun('wait here');
     await until(run.id, 'in_progress');
     expect((await api.del(`/threads/${thread.id}`)).json).toEqual({
@@ -232,14 +229,14 @@ describe('threads and runs', () => {
       deleted: true,
     });
     expect((await api.get(`/threads/${thread.id}/runs/${run.id}`)).status).toBe(404);
-    expect(emulator?.runs()).toEqual([]);
+    expect(emulator.runs()).toEqual([]);
   });
 
   it('deleting a thread while its run streams ends the stream (without a terminal event)', async () => {
-    const { api, assistant, thread } = await setup();
+    const { emulator, api, assistant, thread } = await setup();
     await api.post(`/threads/${thread.id}/messages`, { role: 'user', content: 'wait forever' });
     const streaming = api.stream(`/threads/${thread.id}/runs`, { assistant_id: assistant.id });
-    await eventually(() => emulator?.runs().find((r) => r.status === 'in_progress'));
+    await eventually(() => emulator.runs().find((r) => r.status === 'in_progress'));
     await api.del(`/threads/${thread.id}`);
     const { frames } = await streaming;
     expect(frames.at(-1)).toEqual({ event: 'done', data: '[DONE]' });

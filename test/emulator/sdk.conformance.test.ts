@@ -1,15 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator';
+import { describe, expect, it } from 'vitest';
+import { emulatorPerTest } from '../helpers/emulators';
 import { sdkFor } from './helpers';
 
 // The official `openai` SDK (v6) against the emulator, unchanged: its helpers must reach the same
 // results as against the real service, with the default brain's deterministic answers.
 
-let emulator: Emulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
+const startEmulator = emulatorPerTest();
 
 const weatherTool = {
   type: 'function' as const,
@@ -22,7 +18,7 @@ const weatherTool = {
 
 describe('openai SDK against the emulator', () => {
   it('threads.createAndRunPoll completes, and the reply is listed', async () => {
-    emulator = await startEmulator({ pollAfterMs: 5 });
+    const emulator = await startEmulator({ pollAfterMs: 5 });
     const openai = sdkFor(emulator);
     const assistant = await openai.beta.assistants.create({ model: 'gpt-4o', name: 'Calc' });
     const run = await openai.beta.threads.createAndRunPoll({
@@ -44,7 +40,7 @@ describe('openai SDK against the emulator', () => {
   });
 
   it('runs.stream delivers text deltas and the final message', async () => {
-    emulator = await startEmulator();
+    const emulator = await startEmulator();
     const openai = sdkFor(emulator);
     const assistant = await openai.beta.assistants.create({ model: 'gpt-4o' });
     const thread = await openai.beta.threads.create({ messages: [{ role: 'user', content: 'hello there' }] });
@@ -61,7 +57,7 @@ describe('openai SDK against the emulator', () => {
   });
 
   it('threads.createAndRunStream pauses at requires_action; submitToolOutputsStream finishes the run', async () => {
-    emulator = await startEmulator();
+    const emulator = await startEmulator();
     const openai = sdkFor(emulator);
     const assistant = await openai.beta.assistants.create({ model: 'gpt-4o', tools: [weatherTool] });
     const first = openai.beta.threads.createAndRunStream({
@@ -107,7 +103,7 @@ describe('openai SDK against the emulator', () => {
   });
 
   it('runs.cancel moves an in-progress run through cancelling to cancelled', async () => {
-    emulator = await startEmulator({ pollAfterMs: 5, brain: () => [{ type: 'delay', ms: 60_000 }] });
+    const emulator = await startEmulator({ pollAfterMs: 5, brain: () => [{ type: 'delay', ms: 60_000 }] });
     const openai = sdkFor(emulator);
     const assistant = await openai.beta.assistants.create({ model: 'gpt-4o' });
     const thread = await openai.beta.threads.create({
@@ -125,7 +121,7 @@ describe('openai SDK against the emulator', () => {
   });
 
   it('lists messages with order, limit and cursors (SDK auto-pagination)', async () => {
-    emulator = await startEmulator();
+    const emulator = await startEmulator();
     const openai = sdkFor(emulator);
     const thread = await openai.beta.threads.create();
     const created: string[] = [];

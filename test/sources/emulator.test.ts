@@ -1,7 +1,7 @@
 import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fetchClient } from '../../src/client/fetchClient';
-import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator';
+import type { EmulatorOptions } from '../../src/emulator';
 import type { Message } from '../../src/events/types';
 import { finalMessages } from '../../src/operators/finalMessages';
 import { handleRequiresAction } from '../../src/operators/handleRequiresAction';
@@ -11,16 +11,13 @@ import { cancelRun } from '../../src/sources/cancelRun';
 import { createRun } from '../../src/sources/createRun';
 import { createThreadAndRun } from '../../src/sources/createThreadAndRun';
 import { watchRun } from '../../src/sources/watchRun';
+import { emulatorPerTest } from '../helpers/emulators';
 
 /** The sources against the local emulator: a real HTTP server with the service's wire format. */
-let emulator: Emulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
+const startEmulator = emulatorPerTest();
 
 async function setup(options: EmulatorOptions = {}) {
-  emulator = await startEmulator({ latencyMs: 1, ...options });
+  const emulator = await startEmulator({ latencyMs: 1, ...options });
   const client = fetchClient({ baseURL: emulator.url, apiKey: 'k', maxRetries: 0 });
   const assistant = await firstValueFrom(client.assistants.create({ model: 'gpt-4o' }));
   return { client, emulator, assistant_id: assistant.id };
@@ -53,7 +50,7 @@ describe('sources against the emulator', () => {
   });
 
   it('a dropped stream resumes by polling: same final text, deltas add up', async () => {
-    const { client, assistant_id } = await setup({
+    const { client, emulator, assistant_id } = await setup({
       faults: { seed: 3, rules: [{ type: 'drop', stream: true, afterBytes: 2500 }] },
     });
     const thread = await firstValueFrom(client.threads.create(question));
@@ -64,14 +61,14 @@ describe('sources against the emulator', () => {
     expect((await lastValueFrom(from(events).pipe(textDeltas(), toArray()))).join('')).toBe(
       texts(messages)[0],
     );
-    expect(emulator!.requests.some((r) => r.faults.includes('drop'))).toBe(true);
+    expect(emulator.requests.some((r) => r.faults.includes('drop'))).toBe(true);
     expect(
-      emulator!.requests.filter((r) => r.method === 'GET' && /\/runs\/[^/]+$/.test(r.path)).length,
+      emulator.requests.filter((r) => r.method === 'GET' && /\/runs\/[^/]+$/.test(r.path)).length,
     ).toBeGreaterThan(0);
   });
 
   it('unsubscribing mid-run cancels it on the server, and the thread accepts messages again', async () => {
-    const { client, assistant_id } = await setup({ latencyMs: 20 });
+    const { client, emulator, assistant_id } = await setup({ latencyMs: 20 });
     const thread = await firstValueFrom(client.threads.create(question));
     await new Promise<void>((resolve) => {
       const subscription = createRun(client, { threadId: thread.id, assistant_id }).subscribe((event) => {
@@ -81,12 +78,12 @@ describe('sources against the emulator', () => {
         }
       });
     });
-    const runId = emulator!.runs()[0]!.id;
+    const runId = emulator.runs()[0]!.id;
     const final = await lastValueFrom(
       watchRun(client, { threadId: thread.id, runId }, { poll: { intervalMs: 10 } }).pipe(runStatus()),
     );
     expect(final).toBe('cancelled');
-    expect(emulator!.requests.filter((r) => r.path.endsWith('/cancel'))).toHaveLength(1);
+    expect(emulator.requests.filter((r) => r.path.endsWith('/cancel'))).toHaveLength(1);
     await expect(
       firstValueFrom(client.messages.create(thread.id, { role: 'user', content: 'still there?' })),
     ).resolves.toMatchObject({ role: 'user' });
