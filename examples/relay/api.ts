@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, map, timer } from 'rxjs';
 import {
   type AssistantsClient,
   cancelRun,
@@ -18,6 +18,8 @@ export interface ApiContext {
   assistantId: string;
   sessions: Sessions;
   log: (line: string) => void;
+  /** How long `get_weather` takes. */
+  toolDelayMs: number;
 }
 
 /** The `/api/*` endpoints, and the runs they drive. */
@@ -43,11 +45,14 @@ const ID = '([A-Za-z0-9_-]{1,64})';
  * - `GET /api/threads/:id/runs/:runId/events` → the run's events as SSE, from now on (after a reload)
  * - `POST /api/threads/:id/runs/:runId/cancel` → `{ id, status }` once the run has ended
  */
-export function createApi({ client, assistantId, sessions, log }: ApiContext): Api {
+export function createApi({ client, assistantId, sessions, log, toolDelayMs }: ApiContext): Api {
   const runs = createRuns(client, log);
   // Not cancelled when the browser goes away (see `Runs.drive`); Stop and `close` cancel.
   const config = { cancelOnUnsubscribe: false, poll };
-  const tools = { get_weather: getWeather };
+  // An Observable handler: when the server stops driving the run (`close`), its timer is cancelled.
+  const tools = {
+    get_weather: (args: { city?: unknown }) => timer(toolDelayMs).pipe(map(() => getWeather(args))),
+  };
 
   const routes: [method: string, path: RegExp, answer: Route][] = [
     [

@@ -18,6 +18,8 @@ export interface RelayServerOptions {
   emulator?: EmulatorOptions;
   /** Where the server reports failures. @default console.error */
   log?: (line: string) => void;
+  /** How long `get_weather` takes, like a call to a real weather service. @default 300 */
+  toolDelayMs?: number;
 }
 
 /** A running relay example. */
@@ -45,7 +47,7 @@ const SECURITY_HEADERS = {
  * page, and relays runs to it as Server-Sent Events (see `api.ts` for the endpoints).
  */
 export async function startRelayServer(options: RelayServerOptions = {}): Promise<RelayServer> {
-  const { port = 0, backend, log = (line) => console.error(line) } = options;
+  const { port = 0, backend, log = (line) => console.error(line), toolDelayMs = 300 } = options;
   const files = await buildPage();
   const emulator = backend ? undefined : await startEmulator({ latencyMs: 30, ...options.emulator });
   try {
@@ -64,7 +66,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       }),
     );
     const sessions = new Sessions();
-    const api = createApi({ client, assistantId: assistant.id, sessions, log });
+    const api = createApi({ client, assistantId: assistant.id, sessions, log, toolDelayMs });
     const server = createServer((req, res) => {
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
       const session = sessions.of(req, res);

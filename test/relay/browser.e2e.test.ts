@@ -38,6 +38,8 @@ describe('relay example in Chromium', () => {
     server = await startRelayServer({
       emulator: { latencyMs: 20, brain: gate.brain },
       log: (line) => serverLog.push(line),
+      // Long enough to press Stop while the tool runs on the server.
+      toolDelayMs: 1_500,
     });
     // playwright gives every launch a fresh temporary profile (--user-data-dir) and deletes it on close.
     browser = await chromium.launch({
@@ -167,6 +169,24 @@ describe('relay example in Chromium', () => {
     await expect.poll(() => statusOf(next), WAIT).toBe('completed');
     expect(await textOf(next)).toBe('You said: "Are you still there?"');
     expect(emulatorRun(await runIdOf(next))?.thread_id).toBe(emulatorRun(runId)?.thread_id);
+  }, 20_000);
+
+  it('Stop while get_weather runs on the server ends the run cancelled, without an error', async () => {
+    const { page } = await openPage();
+    const run = await send(page, 'Weather in Oslo? get_weather {"city": "Oslo"}');
+    await expect.poll(() => statusOf(run), WAIT).toBe('requires_action');
+    const runId = await runIdOf(run);
+
+    await page.getByTestId('stop').click();
+    await expect.poll(() => statusOf(run), WAIT).toBe('cancelled');
+    expect(emulatorRun(runId)?.status).toBe('cancelled');
+    expect(await run.getByTestId('run-error').textContent()).toBe('');
+    // The tool finished after the Stop: its outputs were refused, and the run's end was shown instead.
+    await expect.poll(() => requestsFor(runId, 'runs.submitToolOutputs'), WAIT).toBe(1);
+    await screenshot(page, '05-stopped-during-tool');
+
+    const next = await send(page, 'Are you still there?');
+    await expect.poll(() => statusOf(next), WAIT).toBe('completed');
   }, 20_000);
 
   it('re-attaches to the run after a reload and follows it to the end', async () => {
