@@ -70,31 +70,27 @@ export function parseEventStream(
     const tooBig = (event: string | undefined, raw: string) =>
       new StreamParseError(event, raw, `the event is larger than maxEventBytes (${maxEventBytes})`);
 
-    /** The outcome of one frame: an event to emit, an error or the end, or nothing (skipped). */
-    const outcome = (message: EventSourceMessage): RunEvent | Error | 'done' | undefined => {
-      const { event, data } = message;
-      if (data.length > maxEventBytes) return tooBig(event, data);
-      if (event === 'done') return 'done';
-      if (event === 'error') return new RunStreamError(errorPayload(data));
-      if (event === undefined || !event.startsWith('thread.')) return undefined;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(data);
-      } catch (error) {
-        return new StreamParseError(event, data, `invalid JSON: ${(error as Error).message}`);
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        return new StreamParseError(event, data, 'the data is not a JSON object');
-      }
-      return { event, data: parsed } as RunEvent;
-    };
-
-    const onEvent = (message: EventSourceMessage): void => {
+    // Per frame, in the order of how often each kind comes: `thread.*` events, then the end.
+    const onEvent = ({ event, data }: EventSourceMessage): void => {
       if (settled || subscriber.closed) return;
-      const result = outcome(message);
-      if (result === 'done') finish();
-      else if (result instanceof Error) finish(result);
-      else if (result !== undefined) subscriber.next(result);
+      if (data.length > maxEventBytes) return finish(tooBig(event, data));
+      if (event !== undefined && event.startsWith('thread.')) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(data);
+        } catch (error) {
+          return finish(new StreamParseError(event, data, `invalid JSON: ${(error as Error).message}`));
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          return finish(new StreamParseError(event, data, 'the data is not a JSON object'));
+        }
+        subscriber.next({ event, data: parsed } as RunEvent);
+      } else if (event === 'done') {
+        finish();
+      } else if (event === 'error') {
+        finish(new RunStreamError(errorPayload(data)));
+      }
+      // Anything else (no name, a ping, another family of events) is skipped.
     };
 
     const parser = createParser({
