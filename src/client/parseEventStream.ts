@@ -73,18 +73,21 @@ export function parseEventStream(
     // Per frame, in the order of how often each kind comes: `thread.*` events, then the end.
     const onEvent = ({ event, data }: EventSourceMessage): void => {
       if (settled || subscriber.closed) return;
-      if (data.length > maxEventBytes) return finish(tooBig(event, data));
-      if (event !== undefined && event.startsWith('thread.')) {
+      if (data.length > maxEventBytes) {
+        finish(tooBig(event, data));
+      } else if (event?.startsWith('thread.')) {
         let parsed: unknown;
         try {
           parsed = JSON.parse(data);
         } catch (error) {
-          return finish(new StreamParseError(event, data, `invalid JSON: ${(error as Error).message}`));
+          finish(new StreamParseError(event, data, `invalid JSON: ${(error as Error).message}`));
+          return;
         }
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-          return finish(new StreamParseError(event, data, 'the data is not a JSON object'));
+          finish(new StreamParseError(event, data, 'the data is not a JSON object'));
+        } else {
+          subscriber.next({ event, data: parsed } as RunEvent);
         }
-        subscriber.next({ event, data: parsed } as RunEvent);
       } else if (event === 'done') {
         finish();
       } else if (event === 'error') {
