@@ -1,4 +1,4 @@
-import type { MonoTypeOperatorFunction, Subscription } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
 import type { RunEvent } from '../../src/events/RunEvent';
 import type { RequiredActionFunctionToolCall } from '../../src/events/types';
 import {
@@ -14,8 +14,8 @@ import type { World } from './world';
 /** Polls fast: the emulator answers in a millisecond, and the suite must stay quick. */
 export const FAST_POLL = { intervalMs: 5 } as const;
 
-/** How one seed's run is driven. */
-export interface DriveOptions {
+/** How one seed's run pipeline is built. */
+export interface PipelineOptions {
   /** The source's config. @default fast polling, failures of the cancel recorded in `cancelErrors` */
   run?: RunConfig;
   /** How each handler behaves. @default 'ok' */
@@ -24,6 +24,12 @@ export interface DriveOptions {
   tools?: Omit<HandleRequiresActionConfig, keyof RunConfig>;
   /** Operators after `handleRequiresAction` (`runTimeout`, `retryRun` …). */
   after?: readonly MonoTypeOperatorFunction<RunEvent>[];
+  /** Called as each handler starts (before it runs). */
+  onHandler?: (call: RequiredActionFunctionToolCall) => void;
+}
+
+/** How one seed's run is driven. */
+export interface DriveOptions extends Omit<PipelineOptions, 'onHandler'> {
   /** Called with each event and the subscription, to unsubscribe at a chosen moment. */
   onEvent?: (event: RunEvent, index: number, stop: () => void) => void;
   /** Unsubscribe this many ms after subscribing; `0`: at once, synchronously. */
@@ -32,6 +38,9 @@ export interface DriveOptions {
   onHandler?: (call: RequiredActionFunctionToolCall, stop: () => void) => void;
 }
 
+/** Failures of cancel requests reported through `onCancelError`. */
+export type CancelErrors = { error: unknown; run: RunRef }[];
+
 /** What a driven run gave. */
 export interface Driven {
   events: RunEvent[];
@@ -39,30 +48,28 @@ export interface Driven {
   error: unknown;
   /** `true` when the test unsubscribed before the pipeline ended. */
   unsubscribed: boolean;
-  /** Failures of cancel requests reported through `onCancelError`. */
-  cancelErrors: { error: unknown; run: RunRef }[];
+  cancelErrors: CancelErrors;
 }
 
 /**
- * Runs `createRun → handleRequiresAction → after…` on the world's client and resolves when it
- * completes, errors, or is unsubscribed by `onEvent`.
+ * A seed's run pipeline, `createRun → handleRequiresAction → after…` on the world's client,
+ * counted in `pipelines`, with the failed cancels it reports.
  */
-export function drive(
+export function runPipeline(
   world: World,
   ledger: HandlerLedger,
   pipelines: SubscriptionCount,
-  options: DriveOptions = {},
-): Promise<Driven> {
-  const cancelErrors: Driven['cancelErrors'] = [];
+  options: PipelineOptions = {},
+): { events$: Observable<RunEvent>; cancelErrors: CancelErrors } {
+  const cancelErrors: CancelErrors = [];
   const runConfig: RunConfig = {
     poll: FAST_POLL,
     onCancelError: (error, run) => cancelErrors.push({ error, run }),
     ...options.run,
   };
-  let stopRun = (): void => {};
   const behaviour = options.behaviour ?? (() => 'ok');
   const handlers = ledger.handlers((call) => {
-    options.onHandler?.(call, () => stopRun());
+    options.onHandler?.(call);
     return behaviour(call);
   });
   let events$ = createRun(
@@ -71,7 +78,25 @@ export function drive(
     runConfig,
   ).pipe(handleRequiresAction(world.client, handlers, { ...runConfig, ...options.tools }));
   for (const operator of options.after ?? []) events$ = events$.pipe(operator);
-  const run$ = events$.pipe(counted(pipelines));
+  return { events$: events$.pipe(counted(pipelines)), cancelErrors };
+}
+
+/**
+ * Runs {@link runPipeline} and resolves when it completes, errors, or is unsubscribed by
+ * `onEvent`, `stopAfterMs` or `onHandler`.
+ */
+export function drive(
+  world: World,
+  ledger: HandlerLedger,
+  pipelines: SubscriptionCount,
+  options: DriveOptions = {},
+): Promise<Driven> {
+  let stopRun = (): void => {};
+  const { onEvent, stopAfterMs, onHandler, ...pipeline } = options;
+  const { events$: run$, cancelErrors } = runPipeline(world, ledger, pipelines, {
+    ...pipeline,
+    ...(onHandler && { onHandler: (call) => onHandler(call, () => stopRun()) }),
+  });
   return new Promise<Driven>((resolve) => {
     const events: RunEvent[] = [];
     let subscription: Subscription | undefined;
@@ -92,14 +117,14 @@ export function drive(
     subscription = run$.subscribe({
       next: (event) => {
         events.push(event);
-        options.onEvent?.(event, events.length - 1, stop);
+        onEvent?.(event, events.length - 1, stop);
       },
       error: (error: unknown) => end(error),
       complete: () => end(undefined),
     });
     if (stopped) subscription.unsubscribe();
-    else if (options.stopAfterMs === 0) stop();
-    else if (options.stopAfterMs !== undefined) timer = setTimeout(stop, options.stopAfterMs);
+    else if (stopAfterMs === 0) stop();
+    else if (stopAfterMs !== undefined) timer = setTimeout(stop, stopAfterMs);
   });
 }
 

@@ -1,6 +1,8 @@
+import OpenAI from 'openai';
 import { firstValueFrom } from 'rxjs';
 import type { AssistantsClient } from '../../src/client/AssistantsClient';
 import { fetchClient } from '../../src/client/fetchClient';
+import { openaiClient } from '../../src/client/openaiClient';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator';
 import { isTerminalStatus } from '../../src/events/guards';
 import type { Message, Run } from '../../src/events/types';
@@ -16,8 +18,10 @@ import type { RowContext } from './row';
  */
 export interface World {
   emulator: Emulator;
-  /** The client under test: `fetchClient` on the recording fetch, every endpoint counted. */
+  /** The client under test, on the recording fetch, every endpoint counted. */
   client: AssistantsClient;
+  /** How often the client under test retries a request on its own (0 for `openaiClient`). */
+  maxRetries: number;
   /** An unfaulted-path client for checks (plain fetch, retries on), not counted. */
   admin: AssistantsClient;
   exchanges: Exchange[];
@@ -28,9 +32,21 @@ export interface World {
   close(): Promise<void>;
 }
 
+/** The adapters a world can put under test. */
+export type ClientKind = 'fetchClient' | 'openaiClient';
+
 /** Options of {@link openWorld}. */
 export interface WorldOptions extends EmulatorOptions {
-  /** `maxRetries` of the client under test. @default 2 */
+  /**
+   * The client under test. `openaiClient` wraps the official SDK with its own retries off
+   * (`maxRetries: 0`): the SDK would otherwise absorb every 429/5xx before the library saw it, so
+   * the rows would exercise the SDK's retry loop (its own backoff, its sleeps not cancelled by an
+   * unsubscribe, and `retryRun`'s attempts multiplied by its own) instead of the library's rules
+   * (`retryRun`, resuming by polling, resending a submit).
+   * @default 'fetchClient'
+   */
+  client?: ClientKind;
+  /** `maxRetries` of `fetchClient` (the SDK's are always 0, see `client`). @default 2 */
   maxRetries?: number;
   /** Keep the bodies of event streams in the exchanges. */
   keepStreams?: boolean;
@@ -40,11 +56,33 @@ export interface WorldOptions extends EmulatorOptions {
 
 /** Starts a world for `plan` (or reuses `emulator`, for a shared one). */
 export async function openWorld(plan: Plan, options: WorldOptions, shared?: Emulator): Promise<World> {
-  const { maxRetries = 2, keepStreams = false, row, ...emulatorOptions } = options;
+  const {
+    client = 'fetchClient',
+    maxRetries: fetchRetries,
+    keepStreams = false,
+    row,
+    ...emulatorOptions
+  } = options;
+  if (client === 'openaiClient' && fetchRetries !== undefined)
+    throw new TypeError(
+      'openWorld: maxRetries is for fetchClient; the SDK under openaiClient retries 0 times.',
+    );
+  const maxRetries = client === 'openaiClient' ? 0 : (fetchRetries ?? 2);
   const emulator = shared ?? (await startEmulator({ latencyMs: 1, brain: chaosBrain, ...emulatorOptions }));
   const http = recordingFetch({ keepStreams });
   row.exchanges.push(http.exchanges);
-  const raw = fetchClient({ baseURL: emulator.url, apiKey: 'sk-chaos', maxRetries, fetch: http.fetch });
+  const raw =
+    client === 'openaiClient'
+      ? openaiClient(
+          new OpenAI({
+            baseURL: emulator.url,
+            apiKey: 'sk-chaos',
+            maxRetries: 0,
+            // The SDK calls fetch with the URL as a string.
+            fetch: (url, init) => http.fetch(String(url), init ?? {}),
+          }),
+        )
+      : fetchClient({ baseURL: emulator.url, apiKey: 'sk-chaos', maxRetries, fetch: http.fetch });
   const admin = fetchClient({ baseURL: emulator.url, apiKey: 'sk-chaos', maxRetries: 6 });
   const assistant = await firstValueFrom(admin.assistants.create({ model: 'gpt-4o', tools: TOOLS }));
   const thread = await firstValueFrom(
@@ -54,6 +92,7 @@ export async function openWorld(plan: Plan, options: WorldOptions, shared?: Emul
   return {
     emulator,
     client: countingClient(raw, row.requests, subscriptions),
+    maxRetries,
     subscriptions,
     admin,
     exchanges: http.exchanges,
