@@ -14,7 +14,8 @@ import type { ApiRequest, ApiResponse, QueryValue, Transport } from './Transport
 export interface OpenAIRequestOptionsLike {
   query?: Record<string, QueryValue>;
   body?: unknown;
-  headers?: Record<string, string>;
+  /** `null` removes a header the SDK would send by default (every major reads it so). */
+  headers?: Record<string, string | null>;
   signal?: AbortSignal;
 }
 
@@ -86,9 +87,12 @@ export function openaiClient(openai: OpenAILike, options: OpenAIClientOptions = 
     const query = definedQuery(request.query);
     const body = stream ? { ...(request.body as object | undefined), stream: true } : request.body;
     const sdkOptions: OpenAIRequestOptionsLike = {
-      headers: stream
-        ? { 'OpenAI-Beta': 'assistants=v2', Accept: 'text/event-stream' }
-        : { 'OpenAI-Beta': 'assistants=v2' },
+      headers: {
+        'OpenAI-Beta': 'assistants=v2',
+        ...(stream && { Accept: 'text/event-stream' }),
+        // SDK v4 sends a JSON Content-Type on every request; a request without a body has none.
+        ...(body === undefined && { 'Content-Type': null }),
+      },
       signal,
       ...(query && { query }),
       // The SDK keys the JSON content type on the presence of `body`, so GET and DELETE leave it out.

@@ -1,4 +1,7 @@
 import OpenAI from 'openai';
+import OpenAIv4 from 'openai-v4';
+import OpenAIv5 from 'openai-v5';
+import OpenAIv7 from 'openai-v7';
 import { firstValueFrom, lastValueFrom, type Observable, toArray } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 import type { AssistantsClient } from '../../src/client/AssistantsClient';
@@ -18,20 +21,26 @@ const INCLUDE = 'step_details.tool_calls[*].file_search.results[*].content';
 
 type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
+/** The SDK majors `openaiClient` is checked with: v6 is the main devDependency, the others aliases. */
+const SDKS = { 'openai@4': OpenAIv4, 'openai@5': OpenAIv5, 'openai@6': OpenAI, 'openai@7': OpenAIv7 };
+
 const factories: Record<string, (fetch: FetchLike) => AssistantsClient> = {
   fetchClient: (fetch) =>
     fetchClient({ apiKey: 'k', baseURL: BASE, fetch, maxRetries: 0, query: { 'api-version': API_VERSION } }),
-  openaiClient: (fetch) =>
+};
+for (const [name, SDK] of Object.entries(SDKS)) {
+  factories[`openaiClient on ${name}`] = (fetch) =>
     openaiClient(
-      new OpenAI({
+      new SDK({
         apiKey: 'k',
         baseURL: BASE,
-        fetch,
+        // biome-ignore lint/suspicious/noExplicitAny: each major types its fetch option its own way
+        fetch: fetch as any,
         maxRetries: 0,
         defaultQuery: { 'api-version': API_VERSION },
       }),
-    ),
-};
+    );
+}
 
 interface Row {
   name: string;
