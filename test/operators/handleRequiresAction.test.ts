@@ -394,8 +394,11 @@ describe('handleRequiresAction: onError', () => {
     expect(client.callsTo('runs.submitToolOutputsStream')).toEqual([]);
   });
 
-  it('ToolCallError is an AssistantsError with the handler error as cause', async () => {
-    const cause = new Error('boom');
+  it.each([
+    ['an Error', new Error('boom'), 'failed: boom'],
+    // `String()` of this throws: the message must still be built.
+    ['a value that cannot be printed', Object.create(null) as object, 'failed: [object Object]'],
+  ])('ToolCallError is an AssistantsError with the handler error as cause (%s)', async (_, cause, says) => {
     const client = mockClient({ runs: { cancel: () => of(aRun({ status: 'cancelled' })) } });
     const result = of(paused()).pipe(
       handleRequiresAction(
@@ -411,30 +414,7 @@ describe('handleRequiresAction: onError', () => {
     const error = await lastValueFrom(result).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ToolCallError);
     expect(error).toBeInstanceOf(AssistantsError);
-    expect(error).toMatchObject({
-      reason: 'handler_error',
-      cause,
-      message: expect.stringContaining('failed: boom'),
-    });
-  });
-  it('ToolCallError still says what failed when the handler throws a value that cannot be printed', async () => {
-    const cause = Object.create(null) as object;
-    const client = mockClient({ runs: { cancel: () => of(aRun({ status: 'cancelled' })) } });
-    const result = of(paused()).pipe(
-      handleRequiresAction(
-        client,
-        {
-          get_weather: () => {
-            throw cause;
-          },
-        },
-        { onError: 'error' },
-      ),
-    );
-    const error = await lastValueFrom(result).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ToolCallError);
-    expect(error).toMatchObject({ reason: 'handler_error', cause });
-    expect((error as Error).message).toContain('failed: [object Object]');
+    expect(error).toMatchObject({ reason: 'handler_error', cause, message: expect.stringContaining(says) });
   });
 });
 
