@@ -20,8 +20,8 @@ export interface EmulatorOptions {
   /** Sent as the `openai-poll-after-ms` header when a run is retrieved. @default not sent */
   pollAfterMs?: number;
   /**
-   * How long after its creation a run expires if it is still waiting for tool outputs then
-   * (`expires_at`). @default 600_000 (ten minutes, as the service)
+   * How long after its creation a run expires (`expires_at`) if it has not ended by then, whether
+   * it is still working or waiting for tool outputs. @default 600_000 (ten minutes, as the service)
    */
   expiresAfterMs?: number;
 }

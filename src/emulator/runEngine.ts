@@ -14,6 +14,11 @@ export interface WireEvent {
   data: string;
 }
 
+/** Events of a run's end. */
+const RUN_END: ReadonlySet<string> = new Set(
+  ['completed', 'incomplete', 'failed', 'cancelled', 'expired'].map((s) => `thread.run.${s}`),
+);
+
 /** Events after which a stream of the run ends with `done`: the run paused or ended. */
 const STREAM_END: ReadonlySet<string> = new Set(
   ['requires_action', 'completed', 'incomplete', 'failed', 'cancelled', 'expired'].map(
@@ -26,7 +31,7 @@ interface Control {
   toolResults: BrainToolResult[];
   /** The turn being played, or the pending end of a cancel. */
   work?: Subscription;
-  /** The expiry of a run waiting for tool outputs. */
+  /** The run's expiry at `expires_at`, from its start until it ends. */
   expiry?: Subscription;
 }
 
@@ -47,9 +52,11 @@ export class RunEngine {
     private readonly brain: Brain,
     private readonly latencyMs: number,
   ) {
-    this.ops = new RunOps(store, (runId, event, payload) =>
-      this.events.next({ runId, event, data: JSON.stringify(payload) }),
-    );
+    this.ops = new RunOps(store, (runId, event, payload) => {
+      // A run that ended no longer expires: no timer outlives it.
+      if (RUN_END.has(event)) this.controls.get(runId)?.expiry?.unsubscribe();
+      this.events.next({ runId, event, data: JSON.stringify(payload) });
+    });
   }
 
   /** The run's events from now on, up to and including the one that pauses or ends it. */
@@ -61,12 +68,21 @@ export class RunEngine {
     );
   }
 
-  /** Starts a stored `queued` run: `thread.run.created`, `thread.run.queued`, then its first turn. */
+  /**
+   * Starts a stored `queued` run: `thread.run.created`, `thread.run.queued`, then its first turn.
+   * A run that has not ended by its `expires_at` (still working, or waiting for tool outputs)
+   * expires then, as on the service.
+   */
   start(record: RunRecord): void {
     if (this.disposed) return;
-    this.controls.set(record.run.id, { turn: 0, toolResults: [] });
+    const control: Control = { turn: 0, toolResults: [] };
+    this.controls.set(record.run.id, control);
     this.ops.emitRun(record, 'thread.run.created');
     this.ops.emitRun(record, 'thread.run.queued');
+    control.expiry = timer(Math.max(0, record.expiresAtMs - nowMs())).subscribe(() => {
+      control.work?.unsubscribe();
+      this.ops.endRun(record, 'expired');
+    });
     this.playTurn(record);
   }
 
@@ -74,7 +90,6 @@ export class RunEngine {
   submit(record: RunRecord, outputs: ReadonlyMap<string, string>): void {
     if (this.disposed) return;
     const control = this.control(record);
-    control.expiry?.unsubscribe();
     const step = record.steps.find(
       (s) =>
         s.status === 'in_progress' &&
@@ -156,12 +171,6 @@ export class RunEngine {
         this.ops.endRun(record, 'failed', {
           last_error: { code: 'server_error', message: `The brain failed: ${describe(error)}` },
         }),
-      complete: () => {
-        if (record.run.status !== 'requires_action') return;
-        control.expiry = timer(Math.max(0, record.expiresAtMs - nowMs())).subscribe(() =>
-          this.ops.endRun(record, 'expired'),
-        );
-      },
     });
   }
 

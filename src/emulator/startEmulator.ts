@@ -17,8 +17,8 @@ import { EmulatorStore } from './store';
  * run-creating endpoints (`event:`/`data:` frames, ending `event: done` / `data: [DONE]`). Runs go
  * `queued → in_progress → (requires_action → queued → in_progress)* → completed | incomplete |
  * failed | cancelled | expired`, one event per `latencyMs`; a poll sees the same state as the
- * stream. One active run per thread; cancel goes `cancelling → cancelled`; a run waiting for tool
- * outputs expires `expiresAfterMs` after its creation; errors are OpenAI-shaped
+ * stream. One active run per thread; cancel goes `cancelling → cancelled`; a run that has not
+ * ended `expiresAfterMs` after its creation expires then; errors are OpenAI-shaped
  * (`{ error: { message, type, param, code } }`, 400 / 401 / 404 / 429 / 5xx).
  *
  * The default brain is deterministic. For the thread's latest user message:

@@ -216,6 +216,33 @@ describe('expiry', () => {
       (await api.post(`/threads/${thread.id}/messages`, { role: 'user', content: 'free again' })).status,
     ).toBe(200);
   });
+
+  it('expires a run still working at expires_at: its stream ends with thread.run.expired', async () => {
+    const { api, assistant, thread } = await setup({ expiresAfterMs: 200, latencyMs: 1 });
+    await api.post(`/threads/${thread.id}/messages`, { role: 'user', content: 'wait for it' });
+    // slowBrain writes "first part", then works on for a minute: past expires_at.
+    const { frames } = await api.stream(`/threads/${thread.id}/runs`, { assistant_id: assistant.id });
+    expect(frames.map((f) => f.event).slice(-3)).toEqual([
+      'thread.run.step.completed',
+      'thread.run.expired',
+      'done',
+    ]);
+    const runId = JSON.parse(frames[0]?.data ?? '{}').id as string;
+    const run = (await api.get(`/threads/${thread.id}/runs/${runId}`)).json;
+    expect(run).toMatchObject({ status: 'expired', expires_at: expect.any(Number), completed_at: null });
+    expect(
+      (await api.post(`/threads/${thread.id}/messages`, { role: 'user', content: 'free again' })).status,
+    ).toBe(200);
+  });
+
+  it('does not expire a run that ended first', async () => {
+    const { emulator, api, thread, startRun, until } = await setup({ expiresAfterMs: 150 });
+    const run = await startRun('2 + 2');
+    await until(run.id, 'completed');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await api.get(`/threads/${thread.id}/runs/${run.id}`)).json.status).toBe('completed');
+    expect(emulator.runs().map((r) => r.status)).toEqual(['completed']);
+  });
 });
 
 describe('threads and runs', () => {
