@@ -35,6 +35,12 @@ export interface BrainContext {
 export interface BrainTextAction {
   type: 'text';
   text: string | readonly string[];
+  /**
+   * File citations: each key is a marker written in `text` (as the service writes them, e.g.
+   * `"【4:0†menu.txt】"`), each value the id of the file it cites. A marker streams as a chunk of its
+   * own, with a `file_citation` annotation (`start_index`/`end_index` in the message's text).
+   */
+  citations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -57,6 +63,23 @@ export interface BrainCodeInterpreterAction {
   input: string;
   /** Output logs, if any. */
   logs?: string;
+}
+
+/**
+ * A completed `file_search` step with these results, as when the assistant searched the files of its
+ * vector stores. Cite a result from a later `text` action (`citations`). The results are always
+ * returned with their `content` (`include[]` is accepted and not needed).
+ */
+export interface BrainFileSearchAction {
+  type: 'file_search';
+  results: readonly {
+    file_id: string;
+    file_name: string;
+    /** @default 0.5 */
+    score?: number;
+    /** The matching text of the file. */
+    content?: string;
+  }[];
 }
 
 /** Wait before the next action (the run stays `in_progress`). */
@@ -90,6 +113,7 @@ export type BrainAction =
   | BrainTextAction
   | BrainFunctionCallsAction
   | BrainCodeInterpreterAction
+  | BrainFileSearchAction
   | BrainDelayAction
   | BrainFailAction
   | BrainIncompleteAction;

@@ -92,18 +92,37 @@ export class RunOps {
   }
 
   /** Appends a chunk of text; the first delta carries `annotations: []`, as on the wire. */
-  appendText(record: RunRecord, message: MessageObject, chunk: string): void {
-    const block = message.content[0];
+  /** Appends a chunk to the message's text; `citedFileId` makes the chunk a file citation. */
+  appendText(record: RunRecord, message: MessageObject, chunk: string, citedFileId?: string): void {
+    let block = message.content[0];
     const first = block?.type !== 'text';
-    if (block?.type === 'text') block.text.value += chunk;
-    else message.content.push({ type: 'text', text: { value: chunk, annotations: [] } });
+    if (block?.type !== 'text') {
+      block = { type: 'text', text: { value: '', annotations: [] } };
+      message.content.push(block);
+    }
+    const start = block.text.value.length;
+    block.text.value += chunk;
+    const annotation =
+      citedFileId === undefined
+        ? undefined
+        : {
+            type: 'file_citation' as const,
+            text: chunk,
+            start_index: start,
+            end_index: start + chunk.length,
+            file_citation: { file_id: citedFileId, quote: '' },
+          };
+    if (annotation) block.text.annotations.push(annotation);
+    const annotations = annotation
+      ? [{ index: block.text.annotations.length - 1, ...annotation }]
+      : first
+        ? []
+        : undefined;
     this.emit(record.run.id, 'thread.message.delta', {
       id: message.id,
       object: 'thread.message.delta',
       delta: {
-        content: [
-          { index: 0, type: 'text', text: first ? { value: chunk, annotations: [] } : { value: chunk } },
-        ],
+        content: [{ index: 0, type: 'text', text: { value: chunk, ...(annotations && { annotations }) } }],
       },
     });
   }

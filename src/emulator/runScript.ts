@@ -1,9 +1,11 @@
-import type { CodeInterpreterToolCall, FunctionToolCall } from '../events/types';
+import type { CodeInterpreterToolCall, FileSearchToolCall, FunctionToolCall } from '../events/types';
 import type {
   BrainAction,
   BrainCodeInterpreterAction,
+  BrainFileSearchAction,
   BrainFunctionCallsAction,
   BrainIncompleteAction,
+  BrainTextAction,
 } from './Brain';
 import { nowSeconds } from './clock';
 import type { Pause } from './drive';
@@ -39,13 +41,16 @@ export function* turnScript(record: RunRecord, env: ScriptEnv): Generator<Pause,
         yield action.ms;
         break;
       case 'text':
-        if (!(yield* textMessage(record, env, action.text))) return;
+        if (!(yield* textMessage(record, env, action.text, undefined, action.citations))) return;
         break;
       case 'incomplete':
         yield* textMessage(record, env, action.text ?? [], action);
         return;
       case 'code_interpreter':
         yield* codeInterpreter(record, env, action);
+        break;
+      case 'file_search':
+        yield* fileSearch(record, env, action);
         break;
       case 'function_calls':
         yield* functionCalls(record, env, action);
@@ -67,14 +72,31 @@ export function* turnScript(record: RunRecord, env: ScriptEnv): Generator<Pause,
   ops.endRun(record, 'completed');
 }
 
+/**
+ * The chunks of a message's text: word-sized, except that each citation marker is a chunk of its
+ * own (so that its annotation comes with it).
+ */
+export function textChunks(text: string | readonly string[], citations: Citations = {}): string[] {
+  if (typeof text !== 'string') return [...text];
+  const markers = Object.keys(citations).filter((marker) => marker !== '');
+  if (markers.length === 0) return splitWords(text);
+  const escaped = markers.map((marker) => marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return text
+    .split(new RegExp(`(${escaped.join('|')})`))
+    .flatMap((part) => (Object.hasOwn(citations, part) ? [part] : splitWords(part)));
+}
+
+type Citations = NonNullable<BrainTextAction['citations']>;
+
 /** Streams a message; returns `false` when it ended the run `incomplete`. */
 function* textMessage(
   record: RunRecord,
   { ops, latencyMs }: ScriptEnv,
   text: string | readonly string[],
   incomplete?: BrainIncompleteAction,
+  citations: Citations = {},
 ): Generator<Pause, boolean, unknown> {
-  const chunks = typeof text === 'string' ? splitWords(text) : text;
+  const chunks = textChunks(text, citations);
   yield latencyMs;
   const { message, step } = ops.createMessage(record);
   const limit = record.run.max_completion_tokens;
@@ -87,7 +109,7 @@ function* textMessage(
       break;
     }
     yield latencyMs;
-    ops.appendText(record, message, chunk);
+    ops.appendText(record, message, chunk, Object.hasOwn(citations, chunk) ? citations[chunk] : undefined);
     written++;
   }
   yield latencyMs;
@@ -190,4 +212,37 @@ function* codeInterpreter(
   }
   yield latencyMs;
   ops.finishStep(record, step, 'completed', chunks.length);
+}
+
+/** A completed `file_search` step: the call streams in, then the step completes with its results. */
+function* fileSearch(
+  record: RunRecord,
+  { ops, latencyMs }: ScriptEnv,
+  action: BrainFileSearchAction,
+): Generator<Pause, void, unknown> {
+  if (!Array.isArray(action.results))
+    throw new TypeError('A file_search action needs results (an array, possibly empty).');
+  yield latencyMs;
+  const ranking_options = { ranker: 'default_2024_08_21', score_threshold: 0 };
+  const call: FileSearchToolCall = { id: newId('call'), type: 'file_search', file_search: {} };
+  const step = ops.createStep(record, { type: 'tool_calls', tool_calls: [call] });
+  yield latencyMs;
+  ops.stepDelta(record, step, {
+    type: 'tool_calls',
+    tool_calls: [
+      { index: 0, id: call.id, type: 'file_search', file_search: { ranking_options, results: [] } },
+    ],
+  });
+  yield latencyMs;
+  call.file_search = {
+    ranking_options,
+    results: action.results.map((result) => ({
+      file_id: result.file_id,
+      file_name: result.file_name,
+      score: result.score ?? 0.5,
+      attributes: {},
+      content: result.content === undefined ? [] : [{ type: 'text' as const, text: result.content }],
+    })),
+  };
+  ops.finishStep(record, step, 'completed');
 }

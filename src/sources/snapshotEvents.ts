@@ -62,10 +62,16 @@ function remainder(
 ): MessageContentDelta | undefined {
   switch (block.type) {
     case 'text': {
-      const value = block.text.value.slice(shown ?? 0);
-      if (shown !== undefined) return value === '' ? undefined : { index, type: 'text', text: { value } };
-      const annotations = block.text.annotations.map((annotation, i) => ({ ...annotation, index: i }));
-      return { index, type: 'text', text: { value, annotations } };
+      const from = shown ?? 0;
+      const value = block.text.value.slice(from);
+      // Annotations come with the text they mark: those ending in the part not shown yet are new
+      // (each keeps its index in the message's list, which is how deltas merge them).
+      const annotations = block.text.annotations.flatMap((annotation, i) =>
+        shown === undefined || annotation.end_index > from ? [{ ...annotation, index: i }] : [],
+      );
+      if (shown === undefined) return { index, type: 'text', text: { value, annotations } };
+      if (value === '' && annotations.length === 0) return undefined;
+      return { index, type: 'text', text: annotations.length > 0 ? { value, annotations } : { value } };
     }
     case 'refusal': {
       const refusal = block.refusal.slice(shown ?? 0);

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { RunEvent } from '../../src/events/RunEvent';
 import { check } from './harness';
 import type { Plan } from './plan';
@@ -46,14 +47,24 @@ export function judgeEmissions({
 }: EmissionCase): BugId | undefined {
   const repeated = repeatedEmissions(events, collected);
   const final = collected.messages.map(textOf).join('');
-  const deltasOk = !complete || collected.deltas === final;
+  // The text deltas add up to the final text, and the deltas alone rebuild each final message,
+  // annotations included (a resume must send the citations of the part it shows).
+  const unrebuilt = complete
+    ? collected.messages.filter((m) => !isDeepStrictEqual(collected.rebuilt.get(m.id), m.content))
+    : [];
+  const deltasOk = !complete || (collected.deltas === final && unrebuilt.length === 0);
   if (repeated.length === 0 && deltasOk) return undefined;
   const describe = () =>
     [
       repeated.length > 0 ? `emitted twice: ${repeated.join(', ')}` : '',
       deltasOk
         ? ''
-        : `text deltas do not add up to the final text:\n deltas ${JSON.stringify(collected.deltas)}\n final  ${JSON.stringify(final)}`,
+        : `text deltas do not add up to the final messages:\n deltas ${JSON.stringify(collected.deltas)}\n final  ${JSON.stringify(final)}${unrebuilt
+            .map(
+              (m) =>
+                `\n ${m.id}: rebuilt ${JSON.stringify(collected.rebuilt.get(m.id))}, final ${JSON.stringify(m.content)}`,
+            )
+            .join('')}`,
     ]
       .filter(Boolean)
       .join('; ');

@@ -30,7 +30,7 @@ const WORDS = [
 ];
 
 /** The shapes of a run. */
-export type Shape = 'text' | 'twoMessages' | 'code' | 'tools';
+export type Shape = 'text' | 'twoMessages' | 'code' | 'cited' | 'tools';
 
 /** One function call the brain makes. */
 export interface PlannedCall {
@@ -74,7 +74,7 @@ export function definePlans(row: string, options: PlanOptions): void {
 export function planFor(row: string, seed: number): Plan {
   const options = ROW_OPTIONS.get(row) ?? {};
   const rng = rngFor(`${row}/plan`, seed);
-  const shape = rng.pick<Shape>(options.shapes ?? ['text', 'twoMessages', 'code', 'tools']);
+  const shape = rng.pick<Shape>(options.shapes ?? ['text', 'twoMessages', 'code', 'cited', 'tools']);
   const words = Array.from({ length: rng.int(3, 30) }, () => rng.pick(WORDS));
   const rounds: PlannedCall[][] = [];
   if (shape === 'tools') {
@@ -138,6 +138,20 @@ export const chaosBrain: Brain = (context) => {
         },
         ...text(),
       ];
+    case 'cited': {
+      // A file_search step, then the reply with a citation marker in the middle (multi-byte, so
+      // byte cuts land inside it too). A stalled plan stalls in plain text instead.
+      const marker = `【4:${plan.seed % 10}†notes-${plan.seed}.txt】`;
+      const fileId = `file-${plan.seed}`;
+      const search: BrainAction = {
+        type: 'file_search',
+        results: [{ file_id: fileId, file_name: `notes-${plan.seed}.txt`, content: plan.words.join(' ') }],
+      };
+      if (plan.stall) return [search, ...text()];
+      const half = Math.ceil(plan.words.length / 2);
+      const cited = `You said: ${plan.words.slice(0, half).join(' ')}${marker} ${plan.words.slice(half).join(' ')} (seed ${plan.seed}).`;
+      return [search, { type: 'text', text: cited, citations: { [marker]: fileId } }];
+    }
     case 'tools': {
       const round = plan.rounds[context.turn];
       if (round !== undefined) {

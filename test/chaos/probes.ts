@@ -2,11 +2,13 @@ import { defer, finalize, from, lastValueFrom, type Observable, toArray } from '
 import type { AssistantsClient } from '../../src/client/AssistantsClient';
 import type { FetchFunction } from '../../src/client/fetchClient';
 import type { RunEvent } from '../../src/events/RunEvent';
-import type { Message } from '../../src/events/types';
+import type { Message, MessageContent } from '../../src/events/types';
 import { finalMessages } from '../../src/operators/finalMessages';
 import { runState } from '../../src/operators/runState';
 import { textDeltas } from '../../src/operators/textDeltas';
 import { toolCalls } from '../../src/operators/toolCalls';
+import { initialRunState } from '../../src/state/RunState';
+import { reduceRunState } from '../../src/state/reduceRunState';
 import { monotonicMs, sleep } from './harness';
 
 /**
@@ -170,6 +172,8 @@ export const textOf = (message: Message): string =>
 export interface Collected {
   messages: Message[];
   deltas: string;
+  /** Each message's content as the events rebuild it without its terminal payload (deltas alone). */
+  rebuilt: Map<string, MessageContent[]>;
   toolCallIds: string[];
   stateMessageIds: string[];
   stateStepIds: string[];
@@ -182,9 +186,14 @@ export async function collect(events: readonly RunEvent[]): Promise<Collected> {
   const calls = await lastValueFrom(from(events).pipe(toolCalls(), toArray()));
   const states = await lastValueFrom(from(events).pipe(runState(), toArray()));
   const state = states.at(-1);
+  const withoutEnds = events.filter(
+    (e) => e.event !== 'thread.message.completed' && e.event !== 'thread.message.incomplete',
+  );
+  const rebuilt = withoutEnds.reduce(reduceRunState, initialRunState).messages;
   return {
     messages,
     deltas,
+    rebuilt: new Map(rebuilt.map((m) => [m.id, m.content])),
     toolCallIds: calls.map((c) => c.id),
     stateMessageIds: (state?.messages ?? []).map((m) => m.id),
     stateStepIds: (state?.steps ?? []).map((s) => s.id),

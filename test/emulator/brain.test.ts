@@ -2,8 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Brain, type BrainContext, defaultBrain } from '../../src/emulator';
 import { evaluateArithmetic, formatNumber } from '../../src/emulator/arithmetic';
-import { splitWords } from '../../src/emulator/runScript';
+import { splitWords, textChunks } from '../../src/emulator/runScript';
+import type { RunEvent } from '../../src/events/RunEvent';
 import type { AssistantTool, Run } from '../../src/events/types';
+import { initialRunState } from '../../src/state/RunState';
+import { reduceRunState } from '../../src/state/reduceRunState';
 import { emulatorPerTest } from '../helpers/emulators';
 import { seeded } from '../helpers/seeded';
 import { eventually, rawApi } from './helpers';
@@ -178,6 +181,69 @@ describe('custom brains through the emulator', () => {
     expect(
       frames.filter((f) => f.event === 'thread.message.delta').map((f) => f.data.delta.content[0].text.value),
     ).toEqual(['The answer', ' is 42.']);
+  });
+
+  it('file_search: a completed step with its results, then text whose markers are file citations', async () => {
+    const marker = '【4:0†menu.txt】';
+    const { frames, steps, api, thread } = await run(() => [
+      {
+        type: 'file_search',
+        results: [
+          { file_id: 'file-menu', file_name: 'menu.txt', score: 0.8, content: 'Soup of the day: leek.' },
+        ],
+      },
+      { type: 'text', text: `Today's soup is leek${marker}.`, citations: { [marker]: 'file-menu' } },
+    ]);
+    expect(steps[0].step_details.tool_calls).toEqual([
+      {
+        id: expect.stringMatching(/^call_/),
+        type: 'file_search',
+        file_search: {
+          ranking_options: { ranker: 'default_2024_08_21', score_threshold: 0 },
+          results: [
+            {
+              file_id: 'file-menu',
+              file_name: 'menu.txt',
+              score: 0.8,
+              attributes: {},
+              content: [{ type: 'text', text: 'Soup of the day: leek.' }],
+            },
+          ],
+        },
+      },
+    ]);
+    const texts = frames
+      .filter((f) => f.event === 'thread.message.delta')
+      .map((f) => f.data.delta.content[0].text);
+    // The marker is a chunk of its own, with its annotation (indices in the whole text).
+    expect(texts.map((t) => t.value)).toEqual(["Today's", ' soup', ' is', ' leek', marker, '.']);
+    const start = "Today's soup is leek".length;
+    const citation = {
+      type: 'file_citation',
+      text: marker,
+      start_index: start,
+      end_index: start + marker.length,
+      file_citation: { file_id: 'file-menu', quote: '' },
+    };
+    expect(texts[4]).toEqual({ value: marker, annotations: [{ index: 0, ...citation }] });
+    const messages = (await api.get(`/threads/${thread.id}/messages?order=desc&limit=1`)).json.data;
+    expect(messages[0].content).toEqual([
+      { type: 'text', text: { value: `Today's soup is leek${marker}.`, annotations: [citation] } },
+    ]);
+    // What the reducer builds from the deltas alone is what the server stored.
+    const deltasOnly = frames.filter((f) => f.event !== 'thread.message.completed') as RunEvent[];
+    const state = deltasOnly.reduce(reduceRunState, initialRunState);
+    expect(state.messages[0]?.content).toEqual(messages[0].content);
+  });
+
+  it('text chunks keep each citation marker whole, and only markers that are own keys count', () => {
+    expect(textChunks('a【1】b constructor', { '【1】': 'file-1' })).toEqual([
+      'a',
+      '【1】',
+      'b',
+      ' constructor',
+    ]);
+    expect(textChunks(['as', ' given'], { as: 'file-1' })).toEqual(['as', ' given']);
   });
 
   it('fail: the run fails with last_error', async () => {

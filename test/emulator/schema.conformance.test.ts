@@ -20,6 +20,14 @@ const brain: Brain = (context) => {
       { type: 'code_interpreter', input: 'print(6 * 7)', logs: '42\n' },
       { type: 'text', text: 'The answer is 42.' },
     ];
+  if (text.startsWith('search'))
+    return [
+      {
+        type: 'file_search',
+        results: [{ file_id: 'file-1', file_name: 'notes.txt', content: 'Leek soup.' }],
+      },
+      { type: 'text', text: 'Leek soup【4:0†notes.txt】.', citations: { '【4:0†notes.txt】': 'file-1' } },
+    ];
   if (text.startsWith('fail'))
     return [{ type: 'fail', code: 'rate_limit_exceeded', message: 'Too many requests.' }];
   if (text.startsWith('cut'))
@@ -95,8 +103,8 @@ beforeAll(async () => {
   const include = encodeURIComponent('step_details.tool_calls[*].file_search.results[*].content');
   await api.get(`/threads/${thread.id}/runs/${run.id}/steps/${steps.data[0].id}?include[]=${include}`);
 
-  // streamed runs: code interpreter, failure, incomplete
-  for (const content of ['code please', 'fail now', 'cut it short']) {
+  // streamed runs: code interpreter, file search with a citation, failure, incomplete
+  for (const content of ['code please', 'search the notes', 'fail now', 'cut it short']) {
     await api.post(`/threads/${thread.id}/messages`, { role: 'user', content });
     await api.stream(`/threads/${thread.id}/runs`, { assistant_id: asst.id });
   }

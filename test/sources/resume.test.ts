@@ -87,6 +87,28 @@ const fixtures: { file: string; start: (events: RunEvent[]) => Start }[] = [
 ];
 
 const stepContent = (step: RunStep) => [step.id, step.status, step.step_details];
+/** Text and citations of each message (a completed payload may drop fields like an empty `quote`). */
+const cited = (messages: Message[]) =>
+  messages.map((m) =>
+    m.content.map((c) =>
+      c.type === 'text'
+        ? {
+            value: c.text.value,
+            annotations: c.text.annotations.map((a) => ({
+              type: a.type,
+              text: a.text,
+              at: [a.start_index, a.end_index],
+              file: a.type === 'file_citation' ? a.file_citation.file_id : a.file_path.file_id,
+            })),
+          }
+        : c.type,
+    ),
+  );
+/** The messages as the deltas alone build them: every event but the messages' terminal payloads. */
+const fromDeltas = (events: RunEvent[]) =>
+  events
+    .filter((e) => e.event !== 'thread.message.completed' && e.event !== 'thread.message.incomplete')
+    .reduce(reduceRunState, initialRunState).messages;
 const textOf = (messages: Message[]) =>
   messages.flatMap((m) => m.content.map((c) => (c.type === 'text' ? c.text.value : ''))).join('');
 
@@ -116,6 +138,9 @@ describe.each(fixtures)('a stream cut anywhere resumes by polling: $file', ({ fi
           return;
         }
         expect(await firstValueFrom(run().pipe(finalMessages()))).toEqual(expected);
+        // The part a resume shows comes with its citations: the deltas alone rebuild the messages.
+        const events = await lastValueFrom(run().pipe(toArray()));
+        expect(cited(fromDeltas(events))).toEqual(cited(expected));
         expect(
           (await lastValueFrom(run().pipe(textDeltas(), toArray()), { defaultValue: [] })).join(''),
         ).toBe(textOf(expected));
