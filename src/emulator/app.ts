@@ -8,7 +8,7 @@ import type { Body } from './validate';
 export interface App {
   store: EmulatorStore;
   engine: RunEngine;
-  /** How long after its creation a run waiting for tool outputs expires. */
+  /** How long after its creation a run that has not ended expires. */
   expiresAfterMs: number;
   /** Sent as `openai-poll-after-ms` on run retrieval, when set. */
   pollAfterMs: number | undefined;

@@ -14,7 +14,7 @@ export interface RunRecord {
   run: RunObject;
   steps: StepObject[];
   assistant: AssistantObject;
-  /** When a run still waiting for tool outputs expires, in ms. */
+  /** When the run expires if it has not ended by then (`expires_at`), in ms. */
   expiresAtMs: number;
 }
 
