@@ -16,7 +16,7 @@ import {
 import { lastStatus, runIdOf } from './drive';
 import { check, rngFor, SeedError, type SeedOutcome, waitFor } from './harness';
 import { judgeEmissions, withBug } from './knownBugs';
-import { definePlans, type HandlerLedger, planFor } from './plan';
+import { definePlans, drawLeave, type HandlerLedger, planFor } from './plan';
 import { collect, comparable, repeatedSubmits } from './probes';
 import { browse, type Relay, startRelay } from './relayKit';
 import { type RowContext, runRow } from './row';
@@ -139,18 +139,11 @@ async function disconnectSeed(
 ): Promise<SeedOutcome> {
   const plan = planFor(DISCONNECTS, seed);
   const rng = rngFor(DISCONNECTS, seed);
-  const drawn = rng.pick(['event', 'event', 'time', 'head'] as const);
-  const moment = plan.shape === 'tools' && rng.chance(0.5) ? 'handler' : drawn;
-  const k = rng.int(1, 40);
-  const t = rng.int(1, 80);
-  const behaviour = rng.pick(['ok', 'slow'] as const);
-  const when = {
-    event: `after event ${k}`,
-    time: `after ${t} ms`,
-    head: 'at the answer head',
-    handler: 'as a tool handler starts',
-  };
-  const where = `${plan.shape} run relayed, browser leaves ${when[moment]}, ${behaviour} handlers`;
+  const { moment, k, t, behaviour, when } = drawLeave(rng, plan, {
+    moment: 'head',
+    words: 'at the answer head',
+  });
+  const where = `${plan.shape} run relayed, browser leaves ${when}, ${behaviour} handlers`;
   // Slower runs, so that the moments land mid-run; orphans (left before the run id) expire soon.
   const world = await openWorld(plan, { row: context, latencyMs: 3, expiresAfterMs: 5000 });
   const abort = new AbortController();

@@ -4,7 +4,7 @@ import { isTerminalStatus } from '../../src/events/guards';
 import { drive, lastStatus, runIdOf } from './drive';
 import { check, rngFor, SeedError } from './harness';
 import { judgeEmissions, withBug } from './knownBugs';
-import { definePlans, planFor } from './plan';
+import { definePlans, drawLeave, planFor } from './plan';
 import { collect } from './probes';
 import { runRow } from './row';
 import { exchangesTo, openWorld, PATHS, settledRuns, threadAcceptsMessages } from './world';
@@ -30,18 +30,11 @@ describe('fault matrix: unsubscribes at random moments', () => {
         const plan = planFor(ROW, seed);
         const rng = rngFor(ROW, seed);
         const mode = rng.pick(['stream', 'poll'] as const);
-        const drawn = rng.pick(['event', 'event', 'time', 'subscribe'] as const);
-        const moment = plan.shape === 'tools' && rng.chance(0.5) ? 'handler' : drawn;
-        const k = rng.int(1, 40);
-        const t = rng.int(1, 80);
-        const behaviour = rng.pick(['ok', 'slow'] as const);
-        const when = {
-          event: `after event ${k}`,
-          time: `after ${t} ms`,
-          subscribe: 'at subscribe',
-          handler: 'as a handler starts',
-        };
-        const where = `${plan.shape} run (${mode}), unsubscribe ${when[moment]}, ${behaviour} handlers`;
+        const { moment, k, t, behaviour, when } = drawLeave(rng, plan, {
+          moment: 'subscribe',
+          words: 'at subscribe',
+        });
+        const where = `${plan.shape} run (${mode}), unsubscribe ${when}, ${behaviour} handlers`;
         // Slower runs, so that the moments land mid-run; orphans (left before the run id) expire soon.
         const world = await openWorld(plan, { row: context, latencyMs: 3, expiresAfterMs: 5000 });
         try {
