@@ -20,6 +20,8 @@ export interface ApiContext {
   log: (line: string) => void;
   /** How long `get_weather` takes. */
   toolDelayMs: number;
+  /** Cut each event stream after this long, as a proxy with a response timeout does. */
+  maxStreamMs: number | undefined;
 }
 
 /** The `/api/*` endpoints, and the runs they drive. */
@@ -45,13 +47,21 @@ const ID = '([A-Za-z0-9_-]{1,64})';
  * - `GET /api/threads/:id/runs/:runId/events` → the run's events as SSE, from now on (after a reload)
  * - `POST /api/threads/:id/runs/:runId/cancel` → `{ id, status }` once the run has ended
  */
-export function createApi({ client, assistantId, sessions, log, toolDelayMs }: ApiContext): Api {
+export function createApi({ client, assistantId, sessions, log, toolDelayMs, maxStreamMs }: ApiContext): Api {
   const runs = createRuns(client, log);
   // Not cancelled when the browser goes away (see `Runs.drive`); Stop and `close` cancel.
   const config = { cancelOnUnsubscribe: false, poll };
   // An Observable handler: when the server stops driving the run (`close`), its timer is cancelled.
   const tools = {
     get_weather: (args: { city?: unknown }) => timer(toolDelayMs).pipe(map(() => getWeather(args))),
+  };
+
+  /** Relays a run's events as SSE; with `maxStreamMs`, drops the connection then, mid-run. */
+  const relay = (events$: Parameters<typeof pipeToNodeResponse>[0], res: ServerResponse): void => {
+    pipeToNodeResponse(events$, res);
+    if (maxStreamMs === undefined) return;
+    const cut = setTimeout(() => res.destroy(), maxStreamMs);
+    res.once('close', () => clearTimeout(cut));
   };
 
   const routes: [method: string, path: RegExp, answer: Route][] = [
@@ -75,7 +85,7 @@ export function createApi({ client, assistantId, sessions, log, toolDelayMs }: A
           handleRequiresAction(client, tools, { ...config, timeoutMs: 10_000 }),
         );
         const events$ = runs.drive(run$, (ref) => sessions.addRun(threadId, ref.runId));
-        pipeToNodeResponse(events$, res);
+        relay(events$, res);
       },
     ],
     [
@@ -83,7 +93,7 @@ export function createApi({ client, assistantId, sessions, log, toolDelayMs }: A
       new RegExp(`^/api/threads/${ID}/runs/${ID}/events$`),
       async (_req, res, session, [threadId = '', runId = '']) => {
         if (!sessions.ownsRun(session, threadId, runId)) throw notFound();
-        pipeToNodeResponse(runs.follow({ threadId, runId }), res);
+        relay(runs.follow({ threadId, runId }), res);
       },
     ],
     [

@@ -20,6 +20,12 @@ export interface RelayServerOptions {
   log?: (line: string) => void;
   /** How long `get_weather` takes, like a call to a real weather service. @default 300 */
   toolDelayMs?: number;
+  /**
+   * Drop each event stream's connection after this long, as a proxy with a response timeout does
+   * (many cut SSE answers after 30 to 100 s); the page re-attaches and carries on. To try out
+   * that recovery. @default no limit
+   */
+  maxStreamMs?: number;
 }
 
 /** A running relay example. */
@@ -47,7 +53,7 @@ const SECURITY_HEADERS = {
  * page, and relays runs to it as Server-Sent Events (see `api.ts` for the endpoints).
  */
 export async function startRelayServer(options: RelayServerOptions = {}): Promise<RelayServer> {
-  const { port = 0, backend, log = (line) => console.error(line), toolDelayMs = 300 } = options;
+  const { port = 0, backend, log = (line) => console.error(line), toolDelayMs = 300, maxStreamMs } = options;
   const files = await buildPage();
   const emulator = backend ? undefined : await startEmulator({ latencyMs: 30, ...options.emulator });
   try {
@@ -66,7 +72,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       }),
     );
     const sessions = new Sessions();
-    const api = createApi({ client, assistantId: assistant.id, sessions, log, toolDelayMs });
+    const api = createApi({ client, assistantId: assistant.id, sessions, log, toolDelayMs, maxStreamMs });
     const server = createServer((req, res) => {
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
       const session = sessions.of(req, res);
@@ -121,7 +127,7 @@ function listen(server: Server, port: number): Promise<number> {
 
 // `npm run example:relay`: a real backend when OPENAI_API_KEY or OPENAI_BASE_URL is set, else the emulator.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, PORT } = process.env;
+  const { OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, PORT, RELAY_MAX_STREAM_MS } = process.env;
   const backend =
     OPENAI_API_KEY || OPENAI_BASE_URL
       ? {
@@ -130,7 +136,11 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
           ...(OPENAI_MODEL && { model: OPENAI_MODEL }),
         }
       : undefined;
-  const server = await startRelayServer({ port: Number(PORT ?? 0), ...(backend && { backend }) });
+  const server = await startRelayServer({
+    port: Number(PORT ?? 0),
+    ...(backend && { backend }),
+    ...(RELAY_MAX_STREAM_MS && { maxStreamMs: Number(RELAY_MAX_STREAM_MS) }),
+  });
   console.log(`Relay example on ${server.url}`);
   console.log(
     backend

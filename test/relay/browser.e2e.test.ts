@@ -69,13 +69,13 @@ describe('relay example in Chromium', () => {
   }, 30_000);
 
   /** A new browser (own cookies and storage) on the page, ready. */
-  async function openPage(): Promise<{ context: BrowserContext; page: Page }> {
+  async function openPage(url = server.url): Promise<{ context: BrowserContext; page: Page }> {
     if (browser === undefined) throw new Error('Chromium did not start (see beforeAll).');
     const context = await browser.newContext();
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(server.url);
+    await page.goto(url);
     await page.locator('body[data-ready="true"]').waitFor();
     return { context, page };
   }
@@ -223,6 +223,34 @@ describe('relay example in Chromium', () => {
     expect(await savedRunId(page)).toBeNull();
     await screenshot(page, '06-reattached-completed');
   }, 20_000);
+
+  it('re-attaches by itself when the connection drops mid-run, and follows the run to the end', async () => {
+    // Its own server, which drops every event stream after 600 ms as a proxy with a response
+    // timeout would, while the run streams for about 2 s.
+    const cutting = await startRelayServer({
+      emulator: { latencyMs: 25 },
+      maxStreamMs: 600,
+      log: (line) => serverLog.push(line),
+    });
+    try {
+      const { page } = await openPage(cutting.url);
+      const words = Array.from({ length: 70 }, (_, i) => `word${i}`).join(' ');
+      const run = await send(page, words);
+      await expect.poll(() => run.getByTestId('run-notice').textContent(), WAIT).toMatch(/^Connection lost/);
+      await screenshot(page, '06-connection-lost');
+      await expect.poll(() => statusOf(run), WAIT).toBe('completed');
+      expect(await textOf(run)).toBe(`You said: "${words}"`);
+      expect(await run.getByTestId('run-notice').textContent()).toBe('');
+      expect(await run.getByTestId('run-error').textContent()).toBe('');
+      // One card, one message: the re-attached streams filled in the same one.
+      expect(await run.getByTestId('message').count()).toBe(1);
+      const runId = await runIdOf(run);
+      expect(cutting.emulator?.runs().find((r) => r.id === runId)?.status).toBe('completed');
+      expect(cutting.emulator?.requests.filter((r) => r.endpoint === 'runs.cancel')).toEqual([]);
+    } finally {
+      await cutting.close();
+    }
+  }, 30_000);
 
   it('does not let another browser read or use a thread it did not create (404)', async () => {
     const a = await openPage();

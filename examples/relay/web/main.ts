@@ -1,11 +1,13 @@
-import { defer, map, type Observable, of, retry, switchMap, tap, throwError } from 'rxjs';
+import { catchError, defer, map, type Observable, of, retry, switchMap, tap, throwError, timer } from 'rxjs';
 import { fromFetch } from 'rxjs/fetch';
 import {
   AssistantsApiError,
   fromServerSentEvents,
   type RunEvent,
   type RunRef,
+  type RunState,
   runState,
+  StreamDisconnectedError,
 } from '../../../src/index';
 import { createRunView, type RunView } from './render';
 
@@ -117,6 +119,42 @@ const sendMessage = (text: string): Observable<RunEvent> =>
     }),
   );
 
+/** A run's events from now on, from the server that drives it (after a reload or a lost connection). */
+const attach = (threadId: string, runId: string): Observable<RunEvent> =>
+  fromFetch(`/api/threads/${threadId}/runs/${runId}/events`).pipe(
+    switchMap((response) => fromServerSentEvents(response)),
+  );
+
+/** The connection broke (the network, a proxy, a sleeping laptop): not an answer of the server. */
+const isDropped = (error: unknown): boolean =>
+  error instanceof StreamDisconnectedError || (error instanceof TypeError && !(error instanceof HttpError));
+
+/** Attempts to re-attach after a lost connection, and the pause before each (ms, growing). */
+const REATTACH_ATTEMPTS = 10;
+const reattachDelay = (attempt: number): number => Math.min(500 * 2 ** attempt, 5_000);
+
+/**
+ * The run's states; when the connection drops mid-run, re-attaches to the run (the server goes on
+ * driving it) and carries on in the same card, which fills in again from the run's snapshot.
+ */
+function follow(events$: Observable<RunEvent>, current: ActiveRun, attempt = 0): Observable<RunState> {
+  return events$.pipe(
+    runState(),
+    tap(() => {
+      attempt = 0;
+    }),
+    catchError((error: unknown) => {
+      const { threadId, runId } = current;
+      if (!isDropped(error) || threadId === undefined || runId === undefined || attempt >= REATTACH_ATTEMPTS)
+        return throwError(() => error);
+      current.view.notice(`Connection lost (${describe(error)}); re-attaching…`);
+      return timer(reattachDelay(attempt)).pipe(
+        switchMap(() => follow(attach(threadId, runId), current, attempt + 1)),
+      );
+    }),
+  );
+}
+
 /** Shows a run's events in a new card until the run ends. */
 function show(events$: Observable<RunEvent>, view: RunView, ids: Partial<RunRef> = {}): void {
   runs.append(view.element);
@@ -124,7 +162,7 @@ function show(events$: Observable<RunEvent>, view: RunView, ids: Partial<RunRef>
   const current: ActiveRun = { view, threadId: ids.threadId, runId: ids.runId, stopping: false };
   active = current;
   updateButtons();
-  events$.pipe(runState()).subscribe({
+  follow(events$, current).subscribe({
     next: (state) => {
       view.render(state);
       current.threadId = state.threadId ?? current.threadId;
@@ -180,9 +218,6 @@ const threadId = saved.thread;
 threadLabel.textContent = threadId ?? 'none yet';
 const runId = saved.run;
 if (threadId !== null && runId !== null) {
-  const events$ = fromFetch(`/api/threads/${threadId}/runs/${runId}/events`).pipe(
-    switchMap((response) => fromServerSentEvents(response)),
-  );
-  show(events$, createRunView('Re-attached'), { threadId, runId });
+  show(attach(threadId, runId), createRunView('Re-attached'), { threadId, runId });
 }
 document.body.dataset['ready'] = 'true';

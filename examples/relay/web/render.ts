@@ -13,6 +13,8 @@ export interface RunView {
   render(state: RunState): void;
   /** Shows an error that ended the stream (not the run's own `last_error`, which `render` shows). */
   fail(message: string): void;
+  /** Shows a passing remark (a lost connection being recovered); the next render clears it. */
+  notice(message: string): void;
 }
 
 /** `h('p', { class: 'x' }, 'text', child)`: a small element builder; text goes in as text, never as HTML. */
@@ -42,6 +44,7 @@ export function createRunView(caption: string, userText?: string): RunView {
   const steps = h('ul', { class: 'steps', 'data-testid': 'steps' });
   const messages = h('div', { 'data-testid': 'messages' });
   const error = h('p', { class: 'error', 'data-testid': 'run-error', role: 'alert' });
+  const remark = h('p', { class: 'notice', 'data-testid': 'run-notice', role: 'status' });
   const element = h(
     'article',
     { 'data-testid': 'run' },
@@ -49,6 +52,7 @@ export function createRunView(caption: string, userText?: string): RunView {
     ...(userText === undefined ? [] : [h('p', { class: 'user', 'data-testid': 'user-text' }, userText)]),
     steps,
     messages,
+    remark,
     error,
   );
   const shownSteps = new Map<string, { element: HTMLElement; step: RunStep }>();
@@ -58,6 +62,7 @@ export function createRunView(caption: string, userText?: string): RunView {
   return {
     element,
     render(state) {
+      remark.textContent = '';
       if (status.dataset['status'] !== state.status) {
         status.dataset['status'] = state.status;
         status.textContent = state.status;
@@ -87,6 +92,9 @@ export function createRunView(caption: string, userText?: string): RunView {
       }
       const lastError = state.lastError ? `${state.lastError.code}: ${state.lastError.message}` : '';
       error.textContent = [lastError, streamError].filter(Boolean).join(' · ');
+    },
+    notice(message) {
+      remark.textContent = message;
     },
     fail(message) {
       streamError = message;
