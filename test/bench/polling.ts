@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { lastValueFrom, tap, timer } from 'rxjs';
 import { fetchClient } from '../../src/client/fetchClient';
 import type { Brain } from '../../src/emulator/Brain';
+import { createPrng } from '../../src/emulator/prng';
 import { startEmulator } from '../../src/emulator/startEmulator';
 import { isRunStatusEvent, isTerminalStatus } from '../../src/events/guards';
 import type { RunEvent } from '../../src/events/RunEvent';
@@ -9,7 +10,7 @@ import { createRun } from '../../src/sources/createRun';
 import { DEFAULT_MAX_POLL_INTERVAL_MS, DEFAULT_POLL_INTERVAL_MS } from '../../src/sources/RunConfig';
 import { simulateSchedules } from './pollModel';
 import type { Section } from './Section';
-import { fmtInt, median, now, percentile, prng, table, verdict } from './stats';
+import { fmtInt, median, now, percentile, table, verdict } from './stats';
 
 /**
  * Section 3: polling against the emulator. Runs of known duration (a brain that waits, then writes
@@ -81,7 +82,7 @@ function peakPerSecond(times: readonly number[]): number {
 }
 
 export async function polling(): Promise<Section> {
-  const random = prng(7);
+  const random = createPrng(7);
   /** Per thread: the wait its brain plays, and when the brain was asked (the run went in_progress). */
   const plan = new Map<string, { waitMs: number; brainAt?: number }>();
   const brain: Brain = ({ thread }) => {

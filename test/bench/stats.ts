@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { lastValueFrom, timer } from 'rxjs';
+import { createPrng } from '../../src/emulator/prng';
 
 /**
  * Measurement helpers of the benchmarks: wall-clock timing, medians, percentiles and formatting.
@@ -47,7 +48,7 @@ export async function roundRobin(
   { warmup, rounds, gc = false }: { warmup: number; rounds: number; gc?: boolean },
 ): Promise<Map<string, number[]>> {
   const times = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
-  const random = prng(1);
+  const random = createPrng(1);
   collectGarbage();
   for (let round = 0; round < warmup + rounds; round++) {
     const order = [...contenders];
@@ -70,18 +71,6 @@ export async function roundRobin(
 }
 
 const SETTLE_MS = 15;
-
-/** Small seeded PRNG (mulberry32): the same sequence on every run of the benchmarks. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const fmtMs = (ms: number): string =>
   ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
