@@ -55,21 +55,21 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
   const name = event.event;
   switch (name) {
     case 'thread.message.delta':
-      return withMessages(state, applyMessageDelta(state.messages, event.data));
+      return withLists(state, state.steps, applyMessageDelta(state.messages, event.data));
     case 'thread.run.step.delta':
-      return withSteps(state, applyStepDelta(state.steps, event.data, state.runId));
+      return withLists(state, applyStepDelta(state.steps, event.data, state.runId), state.messages);
     case 'thread.message.created':
     case 'thread.message.in_progress':
     case 'thread.message.completed':
     case 'thread.message.incomplete':
-      return withMessages(state, applyMessageEvent(state.messages, name, event.data));
+      return withLists(state, state.steps, applyMessageEvent(state.messages, name, event.data));
     case 'thread.run.step.created':
     case 'thread.run.step.in_progress':
     case 'thread.run.step.completed':
     case 'thread.run.step.failed':
     case 'thread.run.step.cancelled':
     case 'thread.run.step.expired':
-      return withSteps(state, applyStepEvent(state.steps, name, event.data));
+      return withLists(state, applyStepEvent(state.steps, name, event.data), state.messages);
     case 'thread.created': {
       const data: unknown = event.data;
       if (!isRecord(data) || typeof data['id'] !== 'string' || data['id'] === state.threadId) return state;
@@ -99,32 +99,19 @@ function applyRunEvent(state: RunState, event: RunEvent): RunState {
   };
 }
 
-// Literals rather than spreads: these run once per delta.
-function withMessages(state: RunState, messages: Message[]): RunState {
-  if (messages === state.messages) return state;
-  return {
-    threadId: state.threadId,
-    runId: state.runId,
-    status: state.status,
-    run: state.run,
-    steps: state.steps,
-    messages,
-    requiredAction: state.requiredAction,
-    usage: state.usage,
-    lastError: state.lastError,
-    done: state.done,
-  };
-}
-
-function withSteps(state: RunState, steps: RunStep[]): RunState {
-  if (steps === state.steps) return state;
+/**
+ * `state` with new `steps` and `messages` lists, or `state` itself when both are unchanged. A
+ * literal rather than a spread: this runs once per delta.
+ */
+function withLists(state: RunState, steps: RunStep[], messages: Message[]): RunState {
+  if (steps === state.steps && messages === state.messages) return state;
   return {
     threadId: state.threadId,
     runId: state.runId,
     status: state.status,
     run: state.run,
     steps,
-    messages: state.messages,
+    messages,
     requiredAction: state.requiredAction,
     usage: state.usage,
     lastError: state.lastError,
