@@ -4,6 +4,16 @@ export interface RunRef {
   runId: string;
 }
 
+/**
+ * Throws a `TypeError` with `message` unless `threadId` and `runId` are non-empty strings. Internal:
+ * the check of every source that names an existing run.
+ */
+export function assertRunRef(threadId: unknown, runId: unknown, message: string): void {
+  if (typeof threadId !== 'string' || threadId === '' || typeof runId !== 'string' || runId === '') {
+    throw new TypeError(message);
+  }
+}
+
 /** How a source drives a run. */
 export interface RunConfig {
   /**

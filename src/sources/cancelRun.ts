@@ -3,7 +3,7 @@ import type { AssistantsClient } from '../client/AssistantsClient';
 import { AssistantsApiError } from '../errors/AssistantsApiError';
 import { isRunStatusEvent, isTerminalStatus } from '../events/guards';
 import type { Run } from '../events/types';
-import type { RunConfig } from './RunConfig';
+import { assertRunRef, type RunConfig } from './RunConfig';
 import { watchRun } from './watchRun';
 
 /**
@@ -30,9 +30,7 @@ export function cancelRun(
   config?: Pick<RunConfig, 'poll'>,
 ): Observable<Run> {
   const { threadId, runId } = params ?? ({} as { threadId: string; runId: string });
-  if (typeof threadId !== 'string' || threadId === '' || typeof runId !== 'string' || runId === '') {
-    throw new TypeError('cancelRun: params.threadId and params.runId must name the run to cancel.');
-  }
+  assertRunRef(threadId, runId, 'cancelRun: params.threadId and params.runId must name the run to cancel.');
   const follow = (): Observable<Run> =>
     watchRun(client, { threadId, runId }, config).pipe(
       filter(isRunStatusEvent),

@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
 import type { ToolOutput } from '../client/params';
 import type { RunEvent } from '../events/RunEvent';
-import { type RunConfig, resolveRunConfig } from './RunConfig';
+import { assertRunRef, type RunConfig, resolveRunConfig } from './RunConfig';
 import type { RunTracker } from './RunTracker';
 import { runSource } from './runSource';
 
@@ -57,9 +57,11 @@ export function continueRunWithOutputs(
   tracker: RunTracker | undefined,
 ): Observable<RunEvent> {
   const { threadId, runId, tool_outputs } = params ?? ({} as SubmitToolOutputsSourceParams);
-  if (typeof threadId !== 'string' || threadId === '' || typeof runId !== 'string' || runId === '') {
-    throw new TypeError('submitToolOutputs: params.threadId and params.runId must name the paused run.');
-  }
+  assertRunRef(
+    threadId,
+    runId,
+    'submitToolOutputs: params.threadId and params.runId must name the paused run.',
+  );
   if (!Array.isArray(tool_outputs)) {
     throw new TypeError(
       'submitToolOutputs: params.tool_outputs must be an array of { tool_call_id, output }.',

@@ -1,7 +1,7 @@
 import { EMPTY, type Observable } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
 import type { RunEvent } from '../events/RunEvent';
-import { type RunConfig, resolveRunConfig } from './RunConfig';
+import { assertRunRef, type RunConfig, resolveRunConfig } from './RunConfig';
 import type { RunTracker } from './RunTracker';
 import { runSource } from './runSource';
 
@@ -52,9 +52,7 @@ export function watchRunFrom(
   tracker: RunTracker | undefined,
 ): Observable<RunEvent> {
   const { threadId, runId, include } = params ?? ({} as WatchRunParams);
-  if (typeof threadId !== 'string' || threadId === '' || typeof runId !== 'string' || runId === '') {
-    throw new TypeError('watchRun: params.threadId and params.runId must name the run to watch.');
-  }
+  assertRunRef(threadId, runId, 'watchRun: params.threadId and params.runId must name the run to watch.');
   const resolved = resolveRunConfig('watchRun', config, { cancelOnUnsubscribe: false });
   return runSource(client, resolved, {
     stream: () => EMPTY,
