@@ -1,4 +1,5 @@
 import { filter, type Observable, Subject, type Subscription, takeUntil, takeWhile, timer } from 'rxjs';
+import { TERMINAL_STATUSES } from '../events/guards';
 import type { FunctionToolCall } from '../events/types';
 import type { Brain, BrainAction, BrainContext, BrainToolResult } from './Brain';
 import { nowMs } from './clock';
@@ -15,16 +16,10 @@ export interface WireEvent {
 }
 
 /** Events of a run's end. */
-const RUN_END: ReadonlySet<string> = new Set(
-  ['completed', 'incomplete', 'failed', 'cancelled', 'expired'].map((s) => `thread.run.${s}`),
-);
+const RUN_END: ReadonlySet<string> = new Set(TERMINAL_STATUSES.map((s) => `thread.run.${s}`));
 
 /** Events after which a stream of the run ends with `done`: the run paused or ended. */
-const STREAM_END: ReadonlySet<string> = new Set(
-  ['requires_action', 'completed', 'incomplete', 'failed', 'cancelled', 'expired'].map(
-    (s) => `thread.run.${s}`,
-  ),
-);
+const STREAM_END: ReadonlySet<string> = new Set([...RUN_END, 'thread.run.requires_action']);
 
 interface Control {
   turn: number;

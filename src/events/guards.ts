@@ -27,6 +27,18 @@ export const TERMINAL_STATUSES: readonly RunStatus[] = [
 ];
 const terminal: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
 
+/** Every run status: the run status events' names, `created` aside (a run is created `queued`). */
+const runStatuses: ReadonlySet<string> = new Set(
+  RUN_STATUS_EVENTS.filter((name) => name !== 'thread.run.created').map((name) =>
+    name.slice('thread.run.'.length),
+  ),
+);
+
+/** `true` for a status this version knows (a server may add new ones). */
+export function isKnownRunStatus(status: string): status is RunStatus {
+  return runStatuses.has(status);
+}
+
 /** `true` for `completed | incomplete | failed | cancelled | expired`. */
 export function isTerminalStatus(status: string | undefined): boolean {
   return status !== undefined && terminal.has(status);

@@ -12,7 +12,7 @@ import {
   timer,
 } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
-import { isTerminalStatus } from '../events/guards';
+import { isKnownRunStatus, isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
 import type { Run, RunStep } from '../events/types';
 import { collectPages } from './collectPages';
@@ -20,18 +20,6 @@ import { pollDelay } from './pollDelay';
 import type { ResolvedRunConfig } from './RunConfig';
 import type { RunTracker } from './RunTracker';
 import { messageEvents, runStatusEvent, stepRemainder, stepStatusEvent } from './snapshotEvents';
-
-const KNOWN_STATUSES: ReadonlySet<string> = new Set([
-  'queued',
-  'in_progress',
-  'requires_action',
-  'cancelling',
-  'cancelled',
-  'failed',
-  'completed',
-  'incomplete',
-  'expired',
-]);
 
 /**
  * Follows a run by polling and emits, per poll, the events for what changed since the tracker
@@ -139,7 +127,7 @@ export function pollRun(
           defer(() => {
             if (tracker.finished) return EMPTY;
             unchangedPolls = emitted > 0 ? 0 : unchangedPolls + 1;
-            return tick(pollDelay(poll, unchangedPolls, pollAfterMs, KNOWN_STATUSES.has(run.status)));
+            return tick(pollDelay(poll, unchangedPolls, pollAfterMs, isKnownRunStatus(run.status)));
           }),
         );
       }),

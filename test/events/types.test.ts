@@ -2,6 +2,7 @@ import type OpenAI from 'openai';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   isKnownRunEvent,
+  isKnownRunStatus,
   isMessageEvent,
   isRunEvent,
   isRunEventName,
@@ -71,5 +72,11 @@ describe('event names and guards', () => {
     expect(['queued', 'in_progress', 'requires_action', 'cancelling', undefined].some(isTerminalStatus)).toBe(
       false,
     );
+  });
+
+  it('knows every run status, and no other', () => {
+    const all = ['queued', 'in_progress', 'requires_action', 'cancelling', 'cancelled', 'failed'];
+    expect([...all, 'completed', 'incomplete', 'expired'].every(isKnownRunStatus)).toBe(true);
+    expect(['created', 'thread.run.queued', 'paused', ''].some(isKnownRunStatus)).toBe(false);
   });
 });
