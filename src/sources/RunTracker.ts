@@ -4,6 +4,12 @@ import type { RunStep } from '../events/types';
 
 /** Content blocks per message (tool calls per step) the tracker follows; deltas beyond it are not tracked. */
 const MAX_TRACKED_BLOCKS = 256;
+/** Ids of other runs' steps and messages remembered to drop their deltas; the oldest go first. */
+const MAX_FOREIGN_IDS = 1024;
+
+/** `true` when the payload names an id (`value`) other than the one already fixed (`known`). */
+const differs = (value: unknown, known: string | undefined): boolean =>
+  known !== undefined && typeof value === 'string' && value !== known;
 
 /** What has been shown of one message. */
 export interface MessageSeen {
@@ -39,13 +45,50 @@ export class RunTracker {
   sawMessageStep = false;
   private lastMessageId: string | undefined;
   private lastMessage: MessageSeen | undefined;
+  /** Steps and messages of another run that the stream mentioned: their deltas are dropped too. */
+  private readonly foreign = new Set<string>();
 
   constructor(ref?: { threadId?: string | undefined; runId?: string | undefined }) {
     this.threadId = ref?.threadId;
     this.runId = ref?.runId;
   }
 
-  /** Records an event about to be emitted. */
+  /**
+   * Records an event about to be emitted and returns `true`, or returns `false` for an event about
+   * another run, which the source must drop. The run and its thread are fixed by the first frames
+   * that name them (or by the ids the source started with): a stream that later names another run
+   * or thread can neither end this run, nor change what a cancel targets, nor add to its state.
+   * Throws a `TypeError` for a payload without the fields it relies on (the source reports it).
+   */
+  admit(event: RunEvent): boolean {
+    if (!this.belongs(event)) return false;
+    this.observe(event);
+    return true;
+  }
+
+  private belongs(event: RunEvent): boolean {
+    const name = event.event;
+    const data = event.data as { id?: unknown; run_id?: unknown; thread_id?: unknown };
+    // Deltas carry no run id: they belong unless their step or message was another run's.
+    if (name === 'thread.message.delta' || name === 'thread.run.step.delta') {
+      return this.foreign.size === 0 || !this.foreign.has(data.id as string);
+    }
+    if (name.startsWith('thread.run.step.') || name.startsWith('thread.message.')) {
+      if (!differs(data.run_id, this.runId) && !differs(data.thread_id, this.threadId)) return true;
+      if (typeof data.id === 'string') {
+        if (this.foreign.size >= MAX_FOREIGN_IDS)
+          this.foreign.delete(this.foreign.values().next().value as string);
+        this.foreign.add(data.id);
+      }
+      return false;
+    }
+    if (name.startsWith('thread.run.'))
+      return !differs(data.id, this.runId) && !differs(data.thread_id, this.threadId);
+    if (name === 'thread.created') return !differs(data.id, this.threadId);
+    return true;
+  }
+
+  /** Records an event about to be emitted (by a source that has checked it with {@link admit}). */
   observe(event: RunEvent): void {
     const name = event.event;
     if (name === 'thread.message.delta') {

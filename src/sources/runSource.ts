@@ -1,8 +1,10 @@
 import { concat, defer, EMPTY, from, mergeMap, Observable, type Subscription, throwError } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
-import { RunStreamError, StreamDisconnectedError } from '../errors/StreamErrors';
+import { reasonOf } from '../errors/AssistantsError';
+import { RunStreamError, StreamDisconnectedError, StreamParseError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
 import type { Run } from '../events/types';
+import { markLeftAlone } from './leftAlone';
 import { pollRun } from './pollRun';
 import type { ResolvedRunConfig } from './RunConfig';
 import { RunTracker } from './RunTracker';
@@ -28,6 +30,21 @@ export interface RunStart {
    * does not show it again. Default: a fresh tracker per subscription.
    */
   tracker?: RunTracker | undefined;
+}
+
+/** The typed error for an event whose payload lacks the fields the source reads. */
+function malformedEvent(event: RunEvent, cause: unknown): StreamParseError {
+  let raw: string;
+  try {
+    raw = JSON.stringify(event.data) ?? String(event.data);
+  } catch {
+    raw = reasonOf(event.data);
+  }
+  return new StreamParseError(
+    event.event,
+    raw,
+    `the payload lacks a field the run relies on: ${reasonOf(cause)}`,
+  );
 }
 
 const isDisconnect = (error: unknown): boolean =>
@@ -80,7 +97,19 @@ export function runSource(
     const next = (event: RunEvent): void => {
       if (subscriber.closed) return; // a synchronous source still emitting after the end
       // Synchronously, before anything downstream: the poll loop decides what is new from it.
-      tracker.observe(event);
+      // Nothing may throw out of this observer (RxJS would report it as unhandled and Node would
+      // exit): a payload the tracker cannot read is the run's typed error.
+      let admitted: boolean;
+      try {
+        admitted = tracker.admit(event);
+      } catch (cause) {
+        subscriber.error(malformedEvent(event, cause));
+        return;
+      }
+      if (!admitted) return; // another run's event
+      if (tracker.finished && !config.cancelOnUnsubscribe && tracker.status === 'requires_action') {
+        markLeftAlone(event);
+      }
       subscriber.next(event);
       if (tracker.finished) {
         settled = true;
