@@ -17,6 +17,7 @@ import { isRunStatusEvent, isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
 import type { RequiredActionFunctionToolCall, Run } from '../events/types';
 import { cancelRun } from '../sources/cancelRun';
+import { isLeftAlone } from '../sources/leftAlone';
 import { type RunConfig, type RunRef, resolveRunConfig } from '../sources/RunConfig';
 import { RunTracker } from '../sources/RunTracker';
 import { runStatusEvent } from '../sources/snapshotEvents';
@@ -53,6 +54,12 @@ export type ToolHandlers = { readonly [functionName: string]: ToolHandler } | To
 
 /** Options of {@link handleRequiresAction}; the {@link RunConfig} part applies to the continuation. */
 export interface HandleRequiresActionConfig extends RunConfig {
+  /**
+   * Leaving (unsubscribe, or an error) while the operator drives a run cancels the run once.
+   * @default as the source that paused the run would: `false` after `watchRun` (unless it was
+   *   given `cancelOnUnsubscribe: true`), `true` after the sources that start or continue a run
+   */
+  cancelOnUnsubscribe?: boolean;
   /** Handlers running at once within a round. @default Infinity */
   concurrency?: number;
   /** Per-call limit in ms; a handler still running then is aborted and counts as failed. @default none */
@@ -185,7 +192,9 @@ function checkConfig(handlers: unknown, config: HandleRequiresActionConfig): voi
  *   before its first event) is followed by a read of the run: still waiting on the same calls →
  *   the same outputs are sent again (up to 3 sends); otherwise the run is followed by polling.
  * - Unsubscribing (or an error) while the operator drives the run aborts running handlers and
- *   cancels the run once (`cancelOnUnsubscribe`, default `true`).
+ *   cancels the run once (`cancelOnUnsubscribe`). By default the operator does what the source
+ *   that paused the run would do: a run from `watchRun` (which leaves runs alone) is not
+ *   cancelled, a run the pipeline started is; set `cancelOnUnsubscribe` to decide yourself.
  * - If the run's `expires_at` passes while handlers run, the result errors with
  *   {@link RequiredActionExpiredError} (an `expires_at` already past when the round starts is
  *   ignored: it says more about the two clocks than about the run; the server's answer decides).
@@ -224,6 +233,8 @@ export function handleRequiresAction(
     new Observable<RunEvent>((subscriber) => {
       /** The run, from its first `requires_action` on, when the operator drives it. */
       let owned: RunRef | undefined;
+      /** Whether leaving cancels `owned`: as configured, else as the source that paused it would. */
+      let cancels = false;
       /** Nothing left to cancel: terminal, cancelled by the operator, or expired. */
       let ended = false;
       let completed = false;
@@ -233,7 +244,10 @@ export function handleRequiresAction(
       const note = (event: RunEvent): void => {
         if (isRunStatusEvent(event)) {
           const run = event.data;
-          if (run.status === 'requires_action') owned = { threadId: run.thread_id, runId: run.id };
+          if (run.status === 'requires_action' && owned?.runId !== run.id) {
+            owned = { threadId: run.thread_id, runId: run.id };
+            cancels = runConfig.cancelOnUnsubscribe ?? !isLeftAlone(event);
+          }
           if (isTerminalStatus(run.status)) ended = true;
         }
       };
@@ -315,7 +329,7 @@ export function handleRequiresAction(
       return () => {
         subscription.unsubscribe();
         const run = owned;
-        if (completed || ended || run === undefined || !resolved.cancelOnUnsubscribe) return;
+        if (completed || ended || run === undefined || !cancels) return;
         client.runs
           .cancel(run.threadId, run.runId)
           .subscribe({ error: (error) => resolved.onCancelError(error, run) });

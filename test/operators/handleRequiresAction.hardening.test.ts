@@ -1,0 +1,70 @@
+import { NEVER, of } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../src/events/RunEvent';
+import { handleRequiresAction } from '../../src/operators/handleRequiresAction';
+import { watchRun } from '../../src/sources/watchRun';
+import {
+  aPage,
+  aRequiredAction,
+  aRun,
+  type FunctionCallSpec,
+  type MockClientOverrides,
+  mockClient,
+} from '../../src/testing';
+
+const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+const weather: FunctionCallSpec = { id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } };
+const waitingRun = (calls: FunctionCallSpec[] = [weather], expires_at: number | null = null) =>
+  aRun({ status: 'requires_action', required_action: aRequiredAction(calls), expires_at });
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
+const withReads = (overrides: MockClientOverrides) =>
+  mockClient({
+    ...overrides,
+    steps: { list: () => of(aPage([])) },
+    messages: { list: () => of(aPage([])) },
+  });
+
+describe('handleRequiresAction downstream of watchRun', () => {
+  it('does not cancel a run it did not start when the observer leaves (defaults)', async () => {
+    const client = withReads({
+      runs: { poll: () => of({ run: waitingRun() }), cancel: () => of(aRun({ status: 'cancelling' })) },
+    });
+    const subscription = watchRun(client, { threadId: 'thread_1', runId: 'run_1' })
+      .pipe(handleRequiresAction(client, { get_weather: () => NEVER }))
+      .subscribe();
+    await tick();
+    expect(client.callsTo('runs.poll')).toHaveLength(1); // the pause was seen, the handler runs
+    subscription.unsubscribe();
+    expect(client.callsTo('runs.cancel')).toEqual([]);
+  });
+
+  it('cancels when told to, on the operator or on the watch', async () => {
+    for (const [watchConfig, operatorConfig] of [
+      [{}, { cancelOnUnsubscribe: true }],
+      [{ cancelOnUnsubscribe: true }, {}],
+    ] as const) {
+      const client = withReads({
+        runs: { poll: () => of({ run: waitingRun() }), cancel: () => of(aRun({ status: 'cancelling' })) },
+      });
+      const subscription = watchRun(client, { threadId: 'thread_1', runId: 'run_1' }, watchConfig)
+        .pipe(handleRequiresAction(client, { get_weather: () => NEVER }, operatorConfig))
+        .subscribe();
+      await tick();
+      subscription.unsubscribe();
+      expect(client.callsTo('runs.cancel')).toEqual([['thread_1', 'run_1']]);
+    }
+  });
+
+  it('an explicit cancelOnUnsubscribe: false on the operator wins over a cancelling source', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const client = mockClient({ runs: { cancel: () => of(aRun()) } });
+      const paused = { event: 'thread.run.requires_action', data: waitingRun() } as RunEvent;
+      const result = cold('-r|', { r: paused }).pipe(
+        handleRequiresAction(client, { get_weather: () => NEVER }, { cancelOnUnsubscribe: false }),
+      );
+      expectObservable(result, '^--!').toBe('-r-', { r: paused });
+      expect(client.callsTo('runs.cancel')).toEqual([]);
+    });
+  });
+});
