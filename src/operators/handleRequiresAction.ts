@@ -12,6 +12,7 @@ import {
   timer,
 } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
+import { checkDuration } from '../core/limits';
 import { AssistantsError, reasonOf } from '../errors/AssistantsError';
 import { isRunStatusEvent, isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
@@ -155,11 +156,7 @@ function checkConfig(handlers: unknown, config: HandleRequiresActionConfig): voi
       `${where}: concurrency must be a whole number ≥ 1 or Infinity, got ${String(concurrency)}.`,
     );
   }
-  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new TypeError(
-      `${where}: timeoutMs must be a finite number of milliseconds > 0, got ${String(timeoutMs)}.`,
-    );
-  }
+  checkDuration(`${where}: timeoutMs`, timeoutMs);
   if (onError !== undefined && onError !== 'submit' && onError !== 'cancel' && onError !== 'error') {
     throw new TypeError(
       `${where}: onError must be 'submit', 'cancel' or 'error', got ${JSON.stringify(onError)}.`,

@@ -1,4 +1,5 @@
 import { defer, type MonoTypeOperatorFunction, Observable, tap, throwError, timeout, timer } from 'rxjs';
+import { checkDuration } from '../core/limits';
 import { AssistantsError } from '../errors/AssistantsError';
 import { isRunStatusEvent } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
@@ -39,14 +40,6 @@ export class RunTimeoutError extends AssistantsError {
   }
 }
 
-function checkLimit(name: string, value: unknown): void {
-  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-    throw new TypeError(
-      `runTimeout: ${name} must be a finite number of milliseconds > 0, got ${String(value)}.`,
-    );
-  }
-}
-
 /**
  * Errors with a {@link RunTimeoutError} when the run is too slow: no first event within `first`,
  * a gap between events longer than `idle`, or no completion within `total` ms. The source is
@@ -69,16 +62,17 @@ function checkLimit(name: string, value: unknown): void {
  *   .pipe(runTimeout({ first: 10_000, idle: 30_000, total: 120_000 }), finalRun())
  *   .subscribe({ next: (run) => console.log(run.status), error: (e) => console.error(e.message) });
  * ```
- * @throws TypeError at call time when no limit is given or a limit is not a number of ms > 0.
+ * @throws TypeError at call time when no limit is given or a limit is not a number of ms > 0 and at
+ *   most 2^31-1 (about 24.8 days, the longest a timer can wait).
  */
 export function runTimeout(config: RunTimeoutConfig): MonoTypeOperatorFunction<RunEvent> {
   const { first, idle, total } = config ?? {};
   if (first === undefined && idle === undefined && total === undefined) {
     throw new TypeError('runTimeout: no limit given; pass { first?, idle?, total? } in milliseconds.');
   }
-  checkLimit('first', first);
-  checkLimit('idle', idle);
-  checkLimit('total', total);
+  checkDuration('runTimeout: first', first);
+  checkDuration('runTimeout: idle', idle);
+  checkDuration('runTimeout: total', total);
 
   return (source) =>
     defer(() => {

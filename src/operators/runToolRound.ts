@@ -1,15 +1,16 @@
 import {
   asyncScheduler,
+  defer,
   from,
   map,
   mergeMap,
   type Observable,
-  of,
+  race,
   takeWhile,
   tap,
-  timeout,
   toArray,
 } from 'rxjs';
+import { longTimer } from '../core/limits';
 import type { RequiredActionFunctionToolCall } from '../events/types';
 import type { ToolHandlers } from './handleRequiresAction';
 import { runToolCall, type ToolCallResult } from './runToolCall';
@@ -61,11 +62,11 @@ export function runToolRound(
   );
   // An expires_at already past when the round starts says more about the two clocks than about
   // the run: the server's answer to the submit decides then.
+  // The wait goes through longTimer: an expires_at weeks ahead must not overflow a timer and fire
+  // at once.
   if (typeof expiresAt !== 'number' || expiresAt * 1000 <= asyncScheduler.now()) return outcome$;
-  return outcome$.pipe(
-    timeout({
-      first: new Date(expiresAt * 1000),
-      with: () => of<ToolRoundOutcome>({ kind: 'expired', pending: [...unfinished] }),
-    }),
+  const expired$ = defer(() => longTimer(expiresAt * 1000 - asyncScheduler.now())).pipe(
+    map((): ToolRoundOutcome => ({ kind: 'expired', pending: [...unfinished] })),
   );
+  return race(outcome$, expired$);
 }

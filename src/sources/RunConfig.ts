@@ -1,3 +1,5 @@
+import { checkDuration } from '../core/limits';
+
 /** Ids of a run on the server. */
 export interface RunRef {
   threadId: string;
@@ -82,12 +84,6 @@ const warnCancelFailed = (error: unknown, { threadId, runId }: RunRef): void => 
   );
 };
 
-const checkMs = (name: string, value: unknown): void => {
-  if (value !== undefined && (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value))) {
-    throw new TypeError(`${name} must be a finite number of milliseconds ≥ 0, got ${String(value)}.`);
-  }
-};
-
 /** Validates a {@link RunConfig} and fills in the defaults. Internal. */
 export function resolveRunConfig(
   source: string,
@@ -107,8 +103,8 @@ export function resolveRunConfig(
   if (mode !== 'stream' && mode !== 'poll') {
     throw new TypeError(`${source}: mode must be 'stream' or 'poll', got ${JSON.stringify(mode)}.`);
   }
-  checkMs(`${source}: poll.intervalMs`, poll.intervalMs);
-  checkMs(`${source}: poll.maxIntervalMs`, poll.maxIntervalMs);
+  checkDuration(`${source}: poll.intervalMs`, poll.intervalMs, { zero: true });
+  checkDuration(`${source}: poll.maxIntervalMs`, poll.maxIntervalMs, { zero: true });
   const intervalMs = poll.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const maxIntervalMs =
     poll.maxIntervalMs ?? (poll.intervalMs === undefined ? DEFAULT_MAX_POLL_INTERVAL_MS : intervalMs);

@@ -68,3 +68,53 @@ describe('handleRequiresAction downstream of watchRun', () => {
     });
   });
 });
+
+describe('durations past the 2^31-1 ms a timer can hold', () => {
+  const DAY = 24 * 3600 * 1000;
+
+  it('an expires_at 26 days ahead never fires early: the handler finishes and its output is submitted', async () => {
+    const expiresAt = Math.floor((Date.now() + 26 * DAY) / 1000);
+    const client = withReads({
+      runs: {
+        submitToolOutputsStream: () =>
+          of({ event: 'thread.run.completed', data: aRun({ status: 'completed' }) } as RunEvent),
+      },
+    });
+    const paused = {
+      event: 'thread.run.requires_action',
+      data: waitingRun([weather], expiresAt),
+    } as RunEvent;
+    const seen: string[] = [];
+    let error: unknown;
+    await new Promise<void>((resolve) => {
+      of(paused)
+        .pipe(
+          handleRequiresAction(client, {
+            get_weather: () => new Promise((done) => setTimeout(() => done('21 °C'), 30)),
+          }),
+        )
+        .subscribe({
+          next: (event) => seen.push(event.event),
+          error: (e) => {
+            error = e;
+            resolve();
+          },
+          complete: resolve,
+        });
+    });
+    expect(error).toBeUndefined();
+    expect(seen).toEqual(['thread.run.requires_action', 'thread.run.completed']);
+    expect(client.callsTo('runs.submitToolOutputsStream')).toHaveLength(1);
+  });
+
+  it('options above it are refused where they are given, with the bound in the message', () => {
+    const client = mockClient({});
+    expect(() => handleRequiresAction(client, {}, { timeoutMs: 30 * DAY })).toThrow(/at most 2147483647 ms/);
+    expect(() => handleRequiresAction(client, {}, { poll: { intervalMs: 30 * DAY } })).toThrow(
+      /poll\.intervalMs must be at most/,
+    );
+    expect(() =>
+      watchRun(client, { threadId: 't', runId: 'r' }, { poll: { maxIntervalMs: 2 ** 31 } }),
+    ).toThrow(/poll\.maxIntervalMs must be at most/);
+  });
+});

@@ -203,3 +203,13 @@ describe('runTimeout', () => {
     expect(() => runTimeout(config as never)).toThrow(message);
   });
 });
+
+describe('runTimeout: limits past the 2^31-1 ms a timer can hold', () => {
+  it('refuses them at call time instead of firing at once', () => {
+    const days30 = 30 * 24 * 3600 * 1000;
+    expect(() => runTimeout({ total: days30 })).toThrow(/runTimeout: total must be at most 2147483647 ms/);
+    expect(() => runTimeout({ idle: days30 })).toThrow(/idle must be at most/);
+    expect(() => runTimeout({ first: 2 ** 31 })).toThrow(/first must be at most/);
+    expect(() => runTimeout({ total: 2 ** 31 - 1 })).not.toThrow();
+  });
+});
