@@ -149,6 +149,7 @@ export { toServerSentEvents } from './relay/toServerSentEvents';
 export type { SSEResponseOptions } from './relay/toSSEResponse';
 export { toSSEResponse } from './relay/toSSEResponse';
 export { cancelRun } from './sources/cancelRun';
+export { PaginationError } from './sources/collectPages';
 export type { CreateRunParams } from './sources/createRun';
 // sources: one run as one cold Observable of its events
 export { createRun } from './sources/createRun';

@@ -76,7 +76,7 @@ export function pollRun(
 
   // Servers (or recordings) without steps: the run's messages, read once at the end.
   const runMessages = (): Observable<RunEvent> =>
-    collectPages((after) =>
+    collectPages(`messages of run ${runId}`, (after) =>
       client.messages.list(threadId, {
         run_id: runId,
         order: 'asc',
@@ -100,7 +100,7 @@ export function pollRun(
     // for following steps as they happen.
     const steps$ =
       statusChanged || firstPoll
-        ? collectPages((after) =>
+        ? collectPages(`steps of run ${runId}`, (after) =>
             client.steps.list(threadId, runId, {
               order: 'asc',
               limit: 100,
