@@ -124,6 +124,7 @@ export type {
 // operators: tools, timeouts, retries, failures
 export {
   handleRequiresAction,
+  RepeatedToolCallsError,
   RequiredActionExpiredError,
   ToolCallError,
 } from './operators/handleRequiresAction';

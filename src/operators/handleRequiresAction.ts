@@ -124,6 +124,32 @@ export class RequiredActionExpiredError extends AssistantsError {
   }
 }
 
+/** Looks at a run that asks again for answered calls before {@link RepeatedToolCallsError}. */
+const MAX_REPEATED_ROUNDS = 3;
+
+/**
+ * The run keeps asking for tool calls whose outputs the server already accepted (it reuses call
+ * ids, or never takes the outputs in). Nothing was run or submitted twice.
+ */
+export class RepeatedToolCallsError extends AssistantsError {
+  override readonly name = 'RepeatedToolCallsError';
+  readonly threadId: string;
+  readonly runId: string;
+  /** The ids the run asked for again. */
+  readonly callIds: readonly string[];
+
+  constructor(run: RunRef, calls: readonly RequiredActionFunctionToolCall[], looks: number) {
+    const ids = calls.map((call) => call.id);
+    super(
+      `Run ${run.runId} still asks for tool calls whose outputs the server already accepted (${ids.join(', ')}), ` +
+        `after ${looks} more look(s); no handler was run or output submitted twice.`,
+    );
+    this.threadId = run.threadId;
+    this.runId = run.runId;
+    this.callIds = ids;
+  }
+}
+
 const isPause = (event: RunEvent): boolean =>
   isRunStatusEvent(event) && event.data.status === 'requires_action';
 
@@ -235,6 +261,8 @@ export function handleRequiresAction(
       /** Nothing left to cancel: terminal, cancelled by the operator, or expired. */
       let ended = false;
       let completed = false;
+      /** Rounds in a row that listed only calls whose outputs the server already took. */
+      let repeats = 0;
       // What this subscription has shown of the run: continuations and watches show only what is new.
       const tracker = new RunTracker();
 
@@ -284,9 +312,15 @@ export function handleRequiresAction(
           );
         }
         if (calls.every((call) => ledger.accepted(call.id))) {
-          // A poll read the run before it took in the outputs the server already acknowledged.
+          // A poll read the run before it took in the outputs the server already acknowledged:
+          // look again, a bounded number of times. A server that keeps asking for calls it was
+          // given outputs for (reused call ids) must not keep us polling forever.
+          if (++repeats > MAX_REPEATED_ROUNDS) {
+            return throwError(() => new RepeatedToolCallsError(ref, calls, repeats - 1));
+          }
           return timer(resolved.poll.intervalMs).pipe(concatMap(() => follow(submitContext.watch(ref))));
         }
+        repeats = 0;
         const fresh = calls.filter((call) => !ledger.has(call.id));
         const options = {
           concurrency,

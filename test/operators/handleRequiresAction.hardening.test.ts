@@ -2,7 +2,7 @@ import { NEVER, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/events/RunEvent';
-import { handleRequiresAction } from '../../src/operators/handleRequiresAction';
+import { handleRequiresAction, RepeatedToolCallsError } from '../../src/operators/handleRequiresAction';
 import { watchRun } from '../../src/sources/watchRun';
 import {
   aPage,
@@ -116,5 +116,62 @@ describe('durations past the 2^31-1 ms a timer can hold', () => {
     expect(() =>
       watchRun(client, { threadId: 't', runId: 'r' }, { poll: { maxIntervalMs: 2 ** 31 } }),
     ).toThrow(/poll\.maxIntervalMs must be at most/);
+  });
+});
+
+describe('a server that reuses tool call ids', () => {
+  it('a later round asking only for answered calls ends with RepeatedToolCallsError: handler once, submit once, bounded polls', async () => {
+    const paused = { event: 'thread.run.requires_action', data: waitingRun() } as RunEvent;
+    const client = withReads({
+      runs: {
+        // The submit is answered, and the run asks for the same call again, forever.
+        submitToolOutputsStream: () => of(paused),
+        poll: () => of({ run: waitingRun() }),
+        cancel: () => of(aRun({ status: 'cancelling' })),
+      },
+    });
+    let runs = 0;
+    const error = await new Promise<unknown>((resolve) => {
+      of(paused)
+        .pipe(
+          handleRequiresAction(
+            client,
+            {
+              get_weather: () => {
+                runs++;
+                return 'sunny';
+              },
+            },
+            { poll: { intervalMs: 0 } },
+          ),
+        )
+        .subscribe({ error: resolve, complete: () => resolve(undefined) });
+    });
+    expect(error).toBeInstanceOf(RepeatedToolCallsError);
+    expect((error as RepeatedToolCallsError).callIds).toEqual(['call_1']);
+    expect(String((error as Error).message)).toMatch(/already accepted \(call_1\)/);
+    expect(runs).toBe(1);
+    expect(client.callsTo('runs.submitToolOutputsStream')).toHaveLength(1);
+    expect(client.callsTo('runs.poll').length).toBeLessThanOrEqual(3);
+    // The run is left paused by a server we cannot trust: the error cancels it, once.
+    expect(client.callsTo('runs.cancel')).toEqual([['thread_1', 'run_1']]);
+  });
+
+  it('a run that took the outputs after one early look carries on', async () => {
+    const paused = { event: 'thread.run.requires_action', data: waitingRun() } as RunEvent;
+    let polls = 0;
+    const client = withReads({
+      runs: {
+        submitToolOutputsStream: () => of(paused),
+        poll: () => of({ run: polls++ === 0 ? waitingRun() : aRun({ status: 'completed' }) }),
+      },
+    });
+    const seen: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      of(paused)
+        .pipe(handleRequiresAction(client, { get_weather: () => 'sunny' }, { poll: { intervalMs: 0 } }))
+        .subscribe({ next: (e) => seen.push(e.event), error: reject, complete: resolve });
+    });
+    expect(seen.at(-1)).toBe('thread.run.completed');
   });
 });
