@@ -151,11 +151,39 @@ export class RepeatedToolCallsError extends AssistantsError {
 }
 
 const isPause = (event: RunEvent): boolean =>
-  isRunStatusEvent(event) && event.data.status === 'requires_action';
+  isRunStatusEvent(event) && event.data?.status === 'requires_action';
 
-const listedCalls = (run: Run): RequiredActionFunctionToolCall[] | undefined => {
-  const calls = run.required_action?.submit_tool_outputs?.tool_calls;
-  return Array.isArray(calls) ? calls : undefined;
+/**
+ * What is wrong with a paused run's payload for driving it, or `undefined`: the run must name
+ * itself and its thread, and list at least one call, each with its own id, a function name and
+ * string arguments. (fetchClient and openaiClient check payloads where they enter; a custom client
+ * or a relay may still hand us anything.)
+ */
+function pauseProblem(run: Run): string | undefined {
+  const named = (value: unknown) => typeof value === 'string' && value !== '';
+  if (!named(run.id) || !named(run.thread_id)) return 'it does not name its id and thread_id';
+  const calls: unknown = run.required_action?.submit_tool_outputs?.tool_calls;
+  if (!Array.isArray(calls) || calls.length === 0) {
+    return 'it lists no calls in required_action.submit_tool_outputs.tool_calls';
+  }
+  const ids = new Set<string>();
+  for (const call of calls as Array<Partial<RequiredActionFunctionToolCall> | null>) {
+    const fn = call?.function;
+    if (!named(call?.id) || typeof fn?.name !== 'string' || typeof fn.arguments !== 'string') {
+      return `a listed call is not { id, function: { name, arguments } }: ${safeJson(call)}`;
+    }
+    if (ids.has(call?.id as string)) return `it lists the call ${call?.id} twice`;
+    ids.add(call?.id as string);
+  }
+  return undefined;
+}
+
+const safeJson = (value: unknown): string => {
+  try {
+    return String(JSON.stringify(value)).slice(0, 200);
+  } catch {
+    return reasonOf(value);
+  }
 };
 
 function checkConfig(handlers: unknown, config: HandleRequiresActionConfig): void {
@@ -267,9 +295,10 @@ export function handleRequiresAction(
       const tracker = new RunTracker();
 
       const note = (event: RunEvent): void => {
-        if (isRunStatusEvent(event)) {
+        // `data?.`: whatever an upstream emits must not throw here (a custom source, a relay).
+        if (isRunStatusEvent(event) && typeof event.data?.status === 'string') {
           const run = event.data;
-          if (run.status === 'requires_action' && owned?.runId !== run.id) {
+          if (isPause(event) && pauseProblem(run) === undefined && owned?.runId !== run.id) {
             owned = { threadId: run.thread_id, runId: run.id };
             cancels = runConfig.cancelOnUnsubscribe ?? !isLeftAlone(event);
           }
@@ -301,16 +330,17 @@ export function handleRequiresAction(
       };
 
       const round = (run: Run): Observable<RunEvent> => {
-        const ref: RunRef = { threadId: run.thread_id, runId: run.id };
-        const calls = listedCalls(run);
-        if (calls === undefined || calls.length === 0) {
+        const problem = pauseProblem(run);
+        if (problem !== undefined) {
           return throwError(
             () =>
               new AssistantsError(
-                `handleRequiresAction: run ${run.id} requires action but lists no calls in required_action.submit_tool_outputs.tool_calls.`,
+                `handleRequiresAction: run ${String(run.id)} requires action, but ${problem}.`,
               ),
           );
         }
+        const ref: RunRef = { threadId: run.thread_id, runId: run.id };
+        const calls = run.required_action?.submit_tool_outputs.tool_calls ?? [];
         if (calls.every((call) => ledger.accepted(call.id))) {
           // A poll read the run before it took in the outputs the server already acknowledged:
           // look again, a bounded number of times. A server that keeps asking for calls it was

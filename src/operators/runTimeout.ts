@@ -83,11 +83,13 @@ export function runTimeout(config: RunTimeoutConfig): MonoTypeOperatorFunction<R
 
       let events$ = source.pipe(
         tap((event) => {
+          // `data?.`: a custom source may emit anything; only ids that are strings are kept.
+          const data: { id?: unknown; thread_id?: unknown } | undefined = event.data;
           if (isRunStatusEvent(event)) {
-            runId = event.data.id;
-            threadId = event.data.thread_id;
-          } else if (event.event === 'thread.created') {
-            threadId = event.data.id;
+            if (typeof data?.id === 'string') runId = data.id;
+            if (typeof data?.thread_id === 'string') threadId = data.thread_id;
+          } else if (event.event === 'thread.created' && typeof data?.id === 'string') {
+            threadId = data.id;
           }
         }),
       );

@@ -81,7 +81,9 @@ export function throwOnFailure(): MonoTypeOperatorFunction<RunEvent> {
       source.subscribe({
         next: (event) => {
           subscriber.next(event);
-          if (isRunStatusEvent(event) && FAILURES.has(event.data.status)) {
+          // `data?.`: a custom source may emit anything, and a throw here would escape the error
+          // channel (RxJS reports it as unhandled).
+          if (isRunStatusEvent(event) && FAILURES.has(event.data?.status)) {
             subscriber.error(new RunFailedError(event.data));
           }
         },

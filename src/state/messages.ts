@@ -1,7 +1,14 @@
 import type { Message, MessageContent } from '../events/types';
 import { createListIndex } from './byId';
 import { mergeContent } from './mergeContent';
-import { copyOwn, hasExactKeys, isRecord, sameFields, withoutForbiddenKeys } from './objects';
+import {
+  copyOwn,
+  hasExactKeys,
+  isListOfRecords,
+  isRecord,
+  sameFields,
+  withoutForbiddenKeys,
+} from './objects';
 
 /** Message lifecycle and delta handling for the reducer. Internal. */
 
@@ -36,6 +43,8 @@ export function isTerminalMessage(message: Message): boolean {
  */
 export function applyMessageEvent(messages: Message[], name: string, data: unknown): Message[] {
   if (!isRecord(data) || typeof data['id'] !== 'string') return messages;
+  // Content that is a list with a non-object in it would break every later delta of the message.
+  if (Array.isArray(data['content']) && !isListOfRecords(data['content'])) return messages;
   const incoming = normalise(data, name);
   const at = positionOf(messages, incoming.id);
   if (at < 0) return append(messages, incoming);

@@ -20,6 +20,11 @@ export function isRecord(value: unknown): value is Rec {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** `true` for an array whose elements are all objects (content blocks, tool calls). */
+export function isListOfRecords(value: unknown): value is Rec[] {
+  return Array.isArray(value) && value.every(isRecord);
+}
+
 /**
  * `true` when `index` may be written into an array of length `length`: a safe integer in
  * `[0, MAX_DELTA_INDEX)` and at most `length` (an existing element or the next one), so arrays stay

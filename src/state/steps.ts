@@ -5,6 +5,7 @@ import {
   copyExtras,
   copyOwn,
   hasExactKeys,
+  isListOfRecords,
   isRecord,
   jsonEqual,
   sameFields,
@@ -53,6 +54,9 @@ export function isTerminalStep(step: RunStep): boolean {
  */
 export function applyStepEvent(steps: RunStep[], name: string, data: unknown): RunStep[] {
   if (!isRecord(data) || typeof data['id'] !== 'string' || !isRecord(data['step_details'])) return steps;
+  // Tool calls that are not a list of objects would break every later delta of the step.
+  const raw = data['step_details'];
+  if (raw['type'] === 'tool_calls' && !isListOfRecords(raw['tool_calls'])) return steps;
   const incoming = normalise(data, name);
   const at = positionOf(steps, incoming.id);
   if (at < 0) return append(steps, incoming);
