@@ -17,6 +17,7 @@ import { AssistantsError, reasonOf } from '../errors/AssistantsError';
 import { isRunStatusEvent, isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
 import type { RequiredActionFunctionToolCall, Run } from '../events/types';
+import { cancelOnLeave } from '../sources/cancelOnLeave';
 import { cancelRun } from '../sources/cancelRun';
 import { isLeftAlone } from '../sources/leftAlone';
 import { type RunConfig, type RunRef, resolveRunConfig } from '../sources/RunConfig';
@@ -391,9 +392,7 @@ export function handleRequiresAction(
         subscription.unsubscribe();
         const run = owned;
         if (completed || ended || run === undefined || !cancels) return;
-        client.runs
-          .cancel(run.threadId, run.runId)
-          .subscribe({ error: (error) => resolved.onCancelError(error, run) });
+        cancelOnLeave(client, run, resolved.onCancelError);
       };
     });
 }

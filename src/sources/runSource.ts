@@ -4,6 +4,7 @@ import { reasonOf } from '../errors/AssistantsError';
 import { RunStreamError, StreamDisconnectedError, StreamParseError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
 import type { Run } from '../events/types';
+import { cancelOnLeave } from './cancelOnLeave';
 import { markLeftAlone } from './leftAlone';
 import { pollRun } from './pollRun';
 import type { ResolvedRunConfig } from './RunConfig';
@@ -168,9 +169,7 @@ export function runSource(
       ) {
         return;
       }
-      client.runs
-        .cancel(threadId, runId)
-        .subscribe({ error: (error) => config.onCancelError(error, { threadId, runId }) });
+      cancelOnLeave(client, { threadId, runId }, config.onCancelError);
     };
   });
 }

@@ -1,6 +1,6 @@
-import { NEVER, of } from 'rxjs';
+import { concat, config, NEVER, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { StreamParseError } from '../../src/errors/StreamErrors';
 import type { RunEvent } from '../../src/events/RunEvent';
 import { runState } from '../../src/operators/runState';
@@ -178,5 +178,34 @@ describe('malformed frames from a mock or custom client', () => {
     const subscription = createRun(client, params).subscribe();
     subscription.unsubscribe();
     expect(client.callsTo('runs.cancel')).toEqual([]);
+  });
+});
+
+describe('the cancel sent when the subscriber leaves', () => {
+  it('a throwing onCancelError is reported as a warning, never as an unhandled error', () => {
+    const stray: unknown[] = [];
+    const saved = config.onUnhandledError;
+    config.onUnhandledError = (error) => stray.push(error);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const client = mockClient({
+        runs: {
+          createStream: () => concat(of(runCreated()), NEVER),
+          cancel: () => throwError(() => new Error('503')),
+        },
+      });
+      createRun(client, params, {
+        onCancelError: () => {
+          throw new Error('oops in the callback');
+        },
+      })
+        .subscribe()
+        .unsubscribe();
+      expect(stray).toEqual([]);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/onCancelError threw: oops in the callback/));
+    } finally {
+      config.onUnhandledError = saved;
+      warn.mockRestore();
+    }
   });
 });
