@@ -3,6 +3,7 @@ import { Observable } from 'rxjs';
 import { reasonOf } from '../errors/AssistantsError';
 import { RunStreamError, StreamDisconnectedError, StreamParseError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
+import { runEventProblem } from '../events/shapes';
 import type { ErrorPayload } from '../events/types';
 
 /** Options of {@link parseEventStream}. Internal. */
@@ -40,7 +41,8 @@ const PARSER_SLACK = 1024;
  * `thread.*` names pass through.
  *
  * @throws {RunStreamError} for an `event: error` frame, with its payload.
- * @throws {StreamParseError} when a `thread.*` frame's data is not a JSON object, or an event is
+ * @throws {StreamParseError} when a `thread.*` frame's data is not a JSON object or lacks a field
+ *   the library relies on for its event (a run's `status`, a delta's `index` …), or an event is
  *   larger than `maxEventBytes`; every earlier event was emitted first.
  * @throws {StreamDisconnectedError} when the body ends or breaks before `done`.
  */
@@ -85,9 +87,12 @@ export function parseEventStream(
         }
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
           finish(new StreamParseError(event, data, 'the data is not a JSON object'));
-        } else {
-          subscriber.next({ event, data: parsed } as RunEvent);
+          return;
         }
+        // The fields the reducer and collectors rely on, checked here so they never meet a lie.
+        const problem = runEventProblem(event, parsed);
+        if (problem === undefined) subscriber.next({ event, data: parsed } as RunEvent);
+        else finish(new StreamParseError(event, data, problem));
       } else if (event === 'done') {
         finish();
       } else if (event === 'error') {

@@ -5,7 +5,7 @@ import { RunStreamError, StreamDisconnectedError, StreamParseError } from '../..
 import type { RunEvent } from '../../src/events/RunEvent';
 import { chunkStream } from './fakeFetch';
 
-const run = { id: 'run_1', object: 'thread.run', status: 'queued' };
+const run = { id: 'run_1', object: 'thread.run', thread_id: 'thread_1', status: 'queued' };
 const frame = (event: string, data: unknown) =>
   `event: ${event}\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
 const DONE = 'event: done\ndata: [DONE]\n\n';
@@ -67,7 +67,7 @@ describe('parseEventStream', () => {
     encode(`${frame('thread.run.created', run)}event: thread.run.queued\ndata: {"id":`);
     await tick();
     expect(events).toEqual(['thread.run.created']);
-    encode(`"run_1"}\n`);
+    encode(`"run_1","thread_id":"thread_1","status":"queued"}\n`);
     await tick();
     expect(events).toEqual(['thread.run.created']);
     encode('\n');
@@ -131,11 +131,13 @@ describe('parseEventStream', () => {
 
   it('joins multi-line data and accepts CRLF line ends', async () => {
     const body = chunkStream([
-      'event: thread.run.created\r\ndata: {"id":"run_1",\r\ndata: "status":"queued"}\r\n\r\n',
+      'event: thread.run.created\r\ndata: {"id":"run_1","thread_id":"thread_1",\r\ndata: "status":"queued"}\r\n\r\n',
       DONE,
     ]);
     await expect(collect(body)).resolves.toEqual({
-      events: [{ event: 'thread.run.created', data: { id: 'run_1', status: 'queued' } }],
+      events: [
+        { event: 'thread.run.created', data: { id: 'run_1', thread_id: 'thread_1', status: 'queued' } },
+      ],
     });
   });
 
@@ -184,7 +186,7 @@ describe('parseEventStream', () => {
   });
 
   describe('maxEventBytes', () => {
-    const big = { id: 'msg_1', text: 'x'.repeat(2000) };
+    const big = { id: 'msg_1', delta: {}, text: 'x'.repeat(2000) };
 
     it('errors with StreamParseError naming the limit, after earlier events, whatever the chunking', async () => {
       const text = frame('thread.run.created', run) + frame('thread.message.delta', big) + DONE;
@@ -240,9 +242,11 @@ describe('parseEventStream', () => {
   });
 
   it('decodes a multi-byte character split across chunks', async () => {
-    const bytes = new TextEncoder().encode(
-      frame('thread.message.delta', { value: '【4:0†source】 ü 😀' }) + DONE,
-    );
+    const delta = {
+      id: 'msg_1',
+      delta: { content: [{ index: 0, type: 'text', text: { value: '【4:0†source】 ü 😀' } }] },
+    };
+    const bytes = new TextEncoder().encode(frame('thread.message.delta', delta) + DONE);
     const start = bytes.indexOf(0xe3);
     const chunks = [
       bytes.subarray(0, start + 1),
@@ -250,7 +254,7 @@ describe('parseEventStream', () => {
       bytes.subarray(start + 2),
     ];
     await expect(collect(chunkStream(chunks))).resolves.toEqual({
-      events: [{ event: 'thread.message.delta', data: { value: '【4:0†source】 ü 😀' } }],
+      events: [{ event: 'thread.message.delta', data: delta }],
     });
   });
 });

@@ -13,7 +13,7 @@ import { type Answer, chunkStream, fakeFetch, json, type SeenRequest, sse } from
  */
 
 const BASE = 'https://api.example.test/v1';
-const run = { id: 'run_1', object: 'thread.run', status: 'queued' };
+const run = { id: 'run_1', object: 'thread.run', thread_id: 'thread_1', status: 'queued' };
 const busy = (status: number, headers: Record<string, string> = {}) =>
   json(
     { error: { message: `busy ${status}`, type: 'server_error', param: null, code: null } },
@@ -170,12 +170,15 @@ describe('fetchClient retries', () => {
   });
 
   it('retries a stream whose answer is an error status', async () => {
-    const frames = ['event: thread.run.created\ndata: {"id":"run_1"}\n\n', 'event: done\ndata: [DONE]\n\n'];
+    const frames = [
+      `event: thread.run.created\ndata: ${JSON.stringify(run)}\n\n`,
+      'event: done\ndata: [DONE]\n\n',
+    ];
     const { calls, result } = start((_, attempt) => (attempt === 0 ? busy(502) : sse(frames)), {
       stream: true,
     });
     await expect(finish(result)).resolves.toEqual({
-      value: [{ event: 'thread.run.created', data: { id: 'run_1' } }],
+      value: [{ event: 'thread.run.created', data: run }],
     });
     expect(calls).toHaveLength(2);
     expect(calls.every((c: SeenRequest) => (c.body as { stream?: boolean }).stream === true)).toBe(true);
