@@ -30,11 +30,16 @@ export type {
   ThreadUpdateParams,
   ToolOutput,
 } from './client/params';
+export { CANCEL_DEADLINE_MS, CANCEL_MAX_RETRIES, CANCEL_MAX_RETRY_DELAY_MS } from './client/RequestPolicy';
 export { AssistantsApiError } from './errors/AssistantsApiError';
 export { AssistantsConnectionError } from './errors/AssistantsConnectionError';
 // errors: every error the library raises extends AssistantsError
 export { AssistantsError } from './errors/AssistantsError';
+export { RequestOutcomeUnknownError } from './errors/RequestOutcomeUnknownError';
+export { RequestTimeoutError } from './errors/RequestTimeoutError';
 export { RunStreamError, StreamDisconnectedError, StreamParseError } from './errors/StreamErrors';
+export type { UnexpectedRedirectErrorInit } from './errors/UnexpectedRedirectError';
+export { UnexpectedRedirectError } from './errors/UnexpectedRedirectError';
 export {
   isKnownRunEvent,
   isMessageEvent,

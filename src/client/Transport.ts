@@ -1,5 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
+import type { ShapeCheck } from '../events/shapes';
+import type { RequestPolicy } from './RequestPolicy';
 
 /** Value of one query parameter; arrays become repeated `name[]=` entries (OpenAI's `include[]`). */
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
@@ -11,6 +13,16 @@ export interface ApiRequest {
   path: string;
   query?: Record<string, QueryValue> | undefined;
   body?: unknown;
+  /**
+   * A POST that creates something (an assistant, thread, message or run): retried only when
+   * nothing can have been done (429, 503, `x-should-retry: true`, or a failure to connect); any
+   * other failure without an answer is a `RequestOutcomeUnknownError`.
+   */
+  creates?: boolean | undefined;
+  /** Tighter bounds of this request's retries and duration (the cancel endpoint's). */
+  policy?: RequestPolicy | undefined;
+  /** Checks the parsed answer; a problem makes it an `InvalidResponseError` (or the API error it holds). */
+  shape?: ShapeCheck | undefined;
 }
 
 /** A parsed JSON answer with the response headers that matter to callers. Internal. */

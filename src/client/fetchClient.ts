@@ -1,13 +1,21 @@
-import { from, type Observable, throwError } from 'rxjs';
-import { AssistantsConnectionError } from '../errors/AssistantsConnectionError';
+import { defer, from, type Observable, throwError } from 'rxjs';
+import { checkByteLimit } from '../core/limits';
 import { StreamDisconnectedError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
 import type { AssistantsClient } from './AssistantsClient';
 import { abortable } from './abortable';
 import { clientFromTransport } from './clientFromTransport';
-import { apiErrorFromText, headerRecord, readJson } from './httpAnswer';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  headerRecord,
+  isEventStreamAnswer,
+  notAStream,
+  readApiError,
+  readJson,
+  redirectOf,
+} from './httpAnswer';
 import { DEFAULT_MAX_EVENT_BYTES, parseEventStream } from './parseEventStream';
-import { retryRequest } from './retryRequest';
+import { connectionFailure, retryRequest, withDeadline } from './retryRequest';
 import type { ApiRequest, ApiResponse, QueryValue, Transport } from './Transport';
 
 /** A `fetch` function: the global one, or any compatible implementation (undici, ofetch's, a test fake). */
@@ -43,8 +51,11 @@ export interface FetchClientOptions {
   fetch?: FetchFunction | undefined;
   /**
    * Retries of a request that failed before any answer or with 408, 409, 429 or 5xx, with
-   * exponential backoff and jitter, honouring `retry-after-ms` / `retry-after`. A stream is never
-   * retried once its first byte arrived.
+   * exponential backoff and jitter, honouring `retry-after-ms` / `retry-after` (a number of seconds
+   * or an HTTP-date, up to 60 s; anything else gets the default backoff). A stream is never
+   * retried once its first byte arrived. A create (of an assistant, thread, message or run) is
+   * retried only on 429, 503 or `x-should-retry: true`, or when it failed to connect; a cancel at
+   * most once, within `CANCEL_DEADLINE_MS`.
    * @default 2
    */
   maxRetries?: number | undefined;
@@ -53,6 +64,13 @@ export interface FetchClientOptions {
    * @default 16 MiB
    */
   maxEventBytes?: number | undefined;
+  /**
+   * Largest answer body read, in bytes; a longer one is cancelled and errors with
+   * `InvalidResponseError`. Error answers are read up to 64 KiB and keep what was read. (A
+   * stream is bounded per event, by `maxEventBytes`.)
+   * @default 32 MiB
+   */
+  maxBodyBytes?: number | undefined;
 }
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -64,6 +82,9 @@ const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
  *
  * Each subscription sends its own request with its own `AbortController`; unsubscribing aborts it.
  * Requests send `OpenAI-Beta: assistants=v2`; your `headers` are merged last (`null` removes one).
+ * Redirects are never followed (they could carry your credentials to another origin), every
+ * answer's body is read up to a limit, and every answer is checked for the fields the library
+ * relies on before anything above sees it.
  *
  * @example
  * ```ts
@@ -74,9 +95,12 @@ const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
  * ```
  *
  * @throws {TypeError} at once, when an option is invalid (the message says how to fix it).
- * Requests error with `AssistantsApiError` (HTTP error status), `AssistantsConnectionError` (no
- * answer), `InvalidResponseError` (a success answer that is not JSON); streams also with
- * `RunStreamError`, `StreamParseError` and `StreamDisconnectedError`.
+ * Requests error with `AssistantsApiError` (HTTP error status, or a success whose body is an API
+ * error), `AssistantsConnectionError` (no answer), `RequestOutcomeUnknownError` (a create that
+ * failed after it may have reached the server), `UnexpectedRedirectError` (a 3xx answer),
+ * `InvalidResponseError` (a success answer that is not JSON, too long or not the endpoint's shape),
+ * `RequestTimeoutError` (a cancel past `CANCEL_DEADLINE_MS`); streams also with `RunStreamError`,
+ * `StreamParseError` and `StreamDisconnectedError`.
  */
 export function fetchClient(options: FetchClientOptions = {}): AssistantsClient {
   if (typeof options !== 'object' || options === null) {
@@ -91,8 +115,11 @@ export function fetchClient(options: FetchClientOptions = {}): AssistantsClient 
     fetch: givenFetch,
     maxRetries = 2,
     maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
+    maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
   } = options;
-  validate({ apiKey, baseURL, headers, query, fetch: givenFetch, maxRetries, maxEventBytes });
+  validate({ apiKey, baseURL, headers, query, fetch: givenFetch, maxRetries });
+  checkByteLimit('fetchClient: maxEventBytes', maxEventBytes);
+  checkByteLimit('fetchClient: maxBodyBytes', maxBodyBytes);
 
   const base = new URL(baseURL);
   const prefix = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
@@ -119,9 +146,11 @@ export function fetchClient(options: FetchClientOptions = {}): AssistantsClient 
     return headerRecord(merged);
   };
 
-  /** Sends one attempt; resolves with a 2xx response, rejects with a typed error otherwise. */
-  const send = async (request: ApiRequest, stream: boolean, signal: AbortSignal) => {
-    const url = urlOf(request);
+  /**
+   * Sends one attempt; resolves with a 2xx response, rejects with a typed error otherwise. Never
+   * follows a redirect: fetch would send the credential headers to wherever it points.
+   */
+  const send = async (request: ApiRequest, url: string, stream: boolean, signal: AbortSignal) => {
     const { method } = request;
     const body = stream ? { ...(request.body as object | undefined), stream: true } : request.body;
     const hasBody = body !== undefined;
@@ -135,39 +164,62 @@ export function fetchClient(options: FetchClientOptions = {}): AssistantsClient 
         method,
         headers: headersOf(hasBody, stream),
         ...(hasBody ? { body: JSON.stringify(body) } : {}),
+        redirect: 'manual',
         signal,
       });
     } catch (error) {
-      throw new AssistantsConnectionError(method, url, error);
+      throw connectionFailure(request, method, url, error);
     }
-    if (!response.ok) {
-      const answerHeaders = headerRecord(response.headers);
-      const text = await response.text().catch(() => '');
-      throw apiErrorFromText(method, url, response.status, answerHeaders, text);
+    const redirect = redirectOf(method, url, response);
+    if (redirect !== undefined) {
+      response.body?.cancel().catch(() => {});
+      throw redirect;
     }
-    return { url, response };
+    if (!response.ok) throw await readApiError(method, url, response, signal);
+    return response;
   };
+
+  /**
+   * One request as a cold Observable: its URL built at subscription (so a query value that cannot
+   * be encoded errors the Observable), its retries and its deadline applied, `then` reading the
+   * answer. The per-event path of a stream runs inside `then`, with no operator in between.
+   */
+  const exchange = <T>(
+    request: ApiRequest,
+    stream: boolean,
+    then: (response: Response, url: string, signal: AbortSignal) => Observable<T>,
+  ): Observable<T> =>
+    defer(() => {
+      const url = urlOf(request);
+      return withDeadline(
+        abortable(
+          (signal) => send(request, url, stream, signal),
+          (response, signal) => then(response, url, signal),
+          retryRequest(maxRetries, request),
+        ),
+        request,
+        url,
+      );
+    });
 
   const transport: Transport = {
     request<T>(request: ApiRequest): Observable<ApiResponse<T>> {
-      return abortable(
-        (signal) => send(request, false, signal),
-        ({ url, response }) => from(readJson<T>(request.method, url, response)),
-        retryRequest(maxRetries),
+      const { method, shape } = request;
+      return exchange(request, false, (response, url, signal) =>
+        from(readJson<T>(method, url, response, { maxBodyBytes, shape, signal })),
       );
     },
     stream(request: ApiRequest): Observable<RunEvent> {
-      return abortable(
-        (signal) => send(request, true, signal),
-        ({ response }) =>
-          response.body
-            ? parseEventStream(response.body, { maxEventBytes })
-            : throwError(
-                () =>
-                  new StreamDisconnectedError('The event stream answer had no body (0 bytes received).', 0),
-              ),
-        retryRequest(maxRetries),
-      );
+      return exchange(request, true, (response, url, signal) => {
+        if (!isEventStreamAnswer(response)) {
+          return from(notAStream(request.method, url, response, maxBodyBytes, signal));
+        }
+        return response.body
+          ? parseEventStream(response.body, { maxEventBytes })
+          : throwError(
+              () => new StreamDisconnectedError('The event stream answer had no body (0 bytes received).', 0),
+            );
+      });
     },
   };
   return clientFromTransport(transport);
@@ -200,9 +252,8 @@ function validate(options: {
   query: unknown;
   fetch: unknown;
   maxRetries: unknown;
-  maxEventBytes: unknown;
 }): void {
-  const { apiKey, baseURL, headers, query, fetch, maxRetries, maxEventBytes } = options;
+  const { apiKey, baseURL, headers, query, fetch, maxRetries } = options;
   if (apiKey !== undefined && typeof apiKey !== 'string') {
     throw new TypeError(`fetchClient: apiKey must be a string, got ${typeof apiKey}.`);
   }
@@ -238,11 +289,6 @@ function validate(options: {
   if (typeof maxRetries !== 'number' || !Number.isInteger(maxRetries) || maxRetries < 0) {
     throw new TypeError(
       `fetchClient: maxRetries must be a whole number ≥ 0 (0 turns retries off), got ${maxRetries}.`,
-    );
-  }
-  if (typeof maxEventBytes !== 'number' || !Number.isSafeInteger(maxEventBytes) || maxEventBytes <= 0) {
-    throw new TypeError(
-      `fetchClient: maxEventBytes must be a positive whole number of bytes, got ${maxEventBytes}.`,
     );
   }
 }

@@ -1,13 +1,25 @@
 import { from, type Observable } from 'rxjs';
+import { checkByteLimit } from '../core/limits';
 import { AssistantsApiError } from '../errors/AssistantsApiError';
-import { AssistantsConnectionError } from '../errors/AssistantsConnectionError';
 import { StreamDisconnectedError } from '../errors/StreamErrors';
+import { UnexpectedRedirectError } from '../errors/UnexpectedRedirectError';
 import type { RunEvent } from '../events/RunEvent';
 import type { AssistantsClient } from './AssistantsClient';
 import { abortable } from './abortable';
 import { clientFromTransport } from './clientFromTransport';
-import { errorFields, headerRecord, readJson, requestIdOf } from './httpAnswer';
+import {
+  type AnswerLike,
+  DEFAULT_MAX_BODY_BYTES,
+  errorFields,
+  headerRecord,
+  isEventStreamAnswer,
+  notAStream,
+  readJson,
+  requestIdOf,
+  webStream,
+} from './httpAnswer';
 import { DEFAULT_MAX_EVENT_BYTES, parseEventStream } from './parseEventStream';
+import { connectionFailure, retryRequest, withDeadline } from './retryRequest';
 import type { ApiRequest, ApiResponse, QueryValue, Transport } from './Transport';
 
 /** The options this library passes to the SDK's generic request methods. */
@@ -17,6 +29,12 @@ export interface OpenAIRequestOptionsLike {
   /** `null` removes a header the SDK would send by default (every major reads it so). */
   headers?: Record<string, string | null>;
   signal?: AbortSignal;
+  /** Set to 0 where this library retries itself (creates, cancel). */
+  maxRetries?: number;
+  /** The cancel endpoint's deadline, in ms. */
+  timeout?: number;
+  /** Passed by SDK v5 and later to `fetch`: `redirect: 'manual'`, so no redirect is followed. */
+  fetchOptions?: { redirect?: 'manual' };
 }
 
 /** What the SDK's request methods return (its `APIPromise`): only the raw answer is used. */
@@ -35,6 +53,8 @@ export interface OpenAILike {
   delete(path: string, options?: OpenAIRequestOptionsLike): OpenAIPromiseLike;
   /** Used only to name the URL in errors. */
   readonly baseURL?: string;
+  /** The SDK's retries, used as the count of the retries this library does itself (creates). */
+  readonly maxRetries?: number;
 }
 
 /** Options of {@link openaiClient}. */
@@ -44,6 +64,12 @@ export interface OpenAIClientOptions {
    * @default 16 MiB
    */
   maxEventBytes?: number | undefined;
+  /**
+   * Largest success answer body read, in bytes; a longer one is cancelled and errors with
+   * `InvalidResponseError`. (Error answers are read by the SDK itself, without a limit.)
+   * @default 32 MiB
+   */
+  maxBodyBytes?: number | undefined;
 }
 
 /**
@@ -53,7 +79,20 @@ export interface OpenAIClientOptions {
  *
  * Each subscription sends its own request; unsubscribing aborts it. Requests send
  * `OpenAI-Beta: assistants=v2`. The SDK's errors become this library's: an HTTP error status is an
- * `AssistantsApiError`, a connection failure an `AssistantsConnectionError`.
+ * `AssistantsApiError`, a connection failure an `AssistantsConnectionError`, a redirect an
+ * `UnexpectedRedirectError`. Every success answer is read up to `maxBodyBytes` and checked for the
+ * fields the library relies on, like {@link fetchClient}'s.
+ *
+ * Retries are the SDK's, except for two kinds of request this library retries itself (the SDK
+ * gets `maxRetries: 0` for them): a create (of an assistant, thread, message or run) is retried
+ * only on 429, 503 or `x-should-retry: true` or when it failed to connect, up to the SDK's
+ * `maxRetries`, else it is a `RequestOutcomeUnknownError`; a cancel is retried at most once and
+ * aborted after `CANCEL_DEADLINE_MS` with `RequestTimeoutError`.
+ *
+ * Limits that come from the SDK: redirects are refused by passing `fetchOptions: { redirect:
+ * 'manual' }`, which SDK v5 and later hand to `fetch`; SDK v4 does not, and its fetch follows
+ * redirects (with your `api-key` header to any origin), so with v4 set `baseURL` to the final
+ * URL. The SDK reads the body of an error answer itself, without a size limit.
  *
  * @example
  * ```ts
@@ -64,7 +103,7 @@ export interface OpenAIClientOptions {
  * client.runs.retrieve('thread_abc', 'run_abc').subscribe((run) => console.log(run.status));
  * ```
  *
- * @throws {TypeError} at once, when `openai` lacks the generic request methods.
+ * @throws {TypeError} at once, when `openai` lacks the generic request methods or an option is invalid.
  */
 export function openaiClient(openai: OpenAILike, options: OpenAIClientOptions = {}): AssistantsClient {
   for (const method of ['get', 'post', 'delete'] as const) {
@@ -74,16 +113,24 @@ export function openaiClient(openai: OpenAILike, options: OpenAIClientOptions = 
       );
     }
   }
-  const { maxEventBytes = DEFAULT_MAX_EVENT_BYTES } = options;
-  if (!Number.isSafeInteger(maxEventBytes) || maxEventBytes <= 0) {
-    throw new TypeError(
-      `openaiClient: maxEventBytes must be a positive whole number of bytes, got ${maxEventBytes}.`,
-    );
-  }
+  const { maxEventBytes = DEFAULT_MAX_EVENT_BYTES, maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = options;
+  checkByteLimit('openaiClient: maxEventBytes', maxEventBytes);
+  checkByteLimit('openaiClient: maxBodyBytes', maxBodyBytes);
+  const base = typeof openai.baseURL === 'string' ? openai.baseURL.replace(/\/+$/, '') : '';
+  const sdkRetries =
+    typeof openai.maxRetries === 'number' && Number.isSafeInteger(openai.maxRetries) && openai.maxRetries >= 0
+      ? openai.maxRetries
+      : 2;
+  /** Requests this library retries itself, because the SDK's retries do not fit them. */
+  const retriesHere = (request: ApiRequest) => request.creates === true || request.policy !== undefined;
 
-  const send = (request: ApiRequest, stream: boolean, signal: AbortSignal): Promise<ResponseLike> => {
-    const { method, path } = request;
-    const url = `${typeof openai.baseURL === 'string' ? openai.baseURL.replace(/\/+$/, '') : ''}${path}`;
+  const send = (
+    request: ApiRequest,
+    url: string,
+    stream: boolean,
+    signal: AbortSignal,
+  ): Promise<ResponseLike> => {
+    const { method, path, policy } = request;
     const query = definedQuery(request.query);
     const body = stream ? { ...(request.body as object | undefined), stream: true } : request.body;
     const sdkOptions: OpenAIRequestOptionsLike = {
@@ -94,6 +141,10 @@ export function openaiClient(openai: OpenAILike, options: OpenAIClientOptions = 
         ...(body === undefined && { 'Content-Type': null }),
       },
       signal,
+      // Merged by the SDK over the client's own fetchOptions (a dispatcher, say), not instead.
+      fetchOptions: { redirect: 'manual' },
+      ...(retriesHere(request) && { maxRetries: 0 }),
+      ...(policy && { timeout: policy.deadlineMs }),
       ...(query && { query }),
       // The SDK keys the JSON content type on the presence of `body`, so GET and DELETE leave it out.
       ...(body !== undefined && { body }),
@@ -102,66 +153,62 @@ export function openaiClient(openai: OpenAILike, options: OpenAIClientOptions = 
     return new Promise<unknown>((resolve) => resolve(openai[verb](path, sdkOptions).asResponse())).then(
       (response) => response as ResponseLike,
       (error: unknown) => {
-        throw fromSdkError(error, method, url, openai);
+        throw fromSdkError(error, request, url, openai);
       },
     );
   };
 
+  /** The request with this library's own retries and deadline, where it has them. */
+  const bounded = <T>(
+    request: ApiRequest,
+    url: string,
+    stream: boolean,
+    then: (answer: ResponseLike, signal: AbortSignal) => Observable<T>,
+  ) =>
+    withDeadline(
+      abortable(
+        (signal) => send(request, url, stream, signal),
+        then,
+        retriesHere(request) ? retryRequest<ResponseLike>(sdkRetries, request) : undefined,
+      ),
+      request,
+      url,
+    );
+
   const transport: Transport = {
     request<T>(request: ApiRequest): Observable<ApiResponse<T>> {
-      return abortable(
-        (signal) => send(request, false, signal),
-        (response) => from(readJson<T>(request.method, response.url || request.path, response)),
+      const url = `${base}${request.path}`;
+      const { method, shape } = request;
+      return bounded(request, url, false, (response, signal) =>
+        from(readJson<T>(method, response.url || url, response, { maxBodyBytes, shape, signal })),
       );
     },
     stream(request: ApiRequest): Observable<RunEvent> {
-      return abortable(
-        (signal) => send(request, true, signal),
-        (response) => {
-          const body = webStream(response.body);
-          if (body === undefined) {
-            throw new StreamDisconnectedError('The event stream answer had no body (0 bytes received).', 0);
-          }
-          return parseEventStream(body, { maxEventBytes });
-        },
-      );
+      const url = `${base}${request.path}`;
+      return bounded(request, url, true, (response, signal) => {
+        if (!isEventStreamAnswer(response)) {
+          return from(notAStream(request.method, response.url || url, response, maxBodyBytes, signal));
+        }
+        const body = webStream(response.body);
+        if (body === undefined) {
+          throw new StreamDisconnectedError('The event stream answer had no body (0 bytes received).', 0);
+        }
+        return parseEventStream(body, { maxEventBytes });
+      });
     },
   };
   return clientFromTransport(transport);
 }
 
 /** The parts of the SDK's raw answer that are read (a fetch `Response`, or node-fetch's in SDK v4 on Node). */
-interface ResponseLike {
-  status: number;
+interface ResponseLike extends AnswerLike {
   url: string;
-  headers: Response['headers'];
-  body: unknown;
-  text(): Promise<string>;
 }
 
 function definedQuery(query: ApiRequest['query']): Record<string, QueryValue> | undefined {
   if (query === undefined) return undefined;
   const entries = Object.entries(query).filter(([, value]) => value !== undefined);
   return entries.length === 0 ? undefined : Object.fromEntries(entries);
-}
-
-/** A web `ReadableStream` of the body: as is, or adapted from a Node stream (SDK v4 with node-fetch). */
-function webStream(body: unknown): ReadableStream<Uint8Array> | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  if (typeof (body as ReadableStream).getReader === 'function') return body as ReadableStream<Uint8Array>;
-  if (!(Symbol.asyncIterator in body)) return undefined;
-  const iterator = (body as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
-  const encoder = new TextEncoder();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await iterator.next();
-      if (done) controller.close();
-      else controller.enqueue(typeof value === 'string' ? encoder.encode(value) : value);
-    },
-    async cancel(reason) {
-      await iterator.return?.(reason);
-    },
-  });
 }
 
 interface SdkErrorLike {
@@ -180,11 +227,15 @@ interface SdkErrorLike {
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** Maps the SDK's error classes (matched by shape, since the SDK is not imported) to this library's. */
-function fromSdkError(error: unknown, method: string, url: string, openai: OpenAILike): unknown {
+function fromSdkError(error: unknown, request: ApiRequest, url: string, openai: OpenAILike): unknown {
   if (typeof error !== 'object' || error === null) return error;
+  const { method } = request;
   const sdk = error as SdkErrorLike;
   if (typeof sdk.status === 'number') {
     const headers = headerRecord(sdk.headers);
+    if (sdk.status >= 300 && sdk.status < 400) {
+      return new UnexpectedRedirectError({ status: sdk.status, method, url, location: headers['location'] });
+    }
     const fields = errorFields({ error: sdk.error });
     // Without a JSON error body the SDK's message is "<status> <text of the body>".
     const message = fields.message ?? text(sdk.message)?.replace(/^\d{3} /, '');
@@ -203,7 +254,7 @@ function fromSdkError(error: unknown, method: string, url: string, openai: OpenA
     });
   }
   if (isConnectionError(error, openai)) {
-    return new AssistantsConnectionError(method, url, sdk.cause instanceof Error ? sdk.cause : error);
+    return connectionFailure(request, method, url, sdk.cause instanceof Error ? sdk.cause : error);
   }
   return error;
 }

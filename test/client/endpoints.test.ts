@@ -260,7 +260,19 @@ const sseBody = [
   `event: thread.run.completed\ndata: ${JSON.stringify(runCompleted)}\n\n`,
   'event: done\ndata: [DONE]\n\n',
 ];
-const answerOf = (row: Row) => ({ id: 'obj_1', object: 'test', endpoint: row.name });
+/** An answer with the fields every endpoint's shape check needs (a page for the lists). */
+const answerOf = (row: Row) => {
+  const item = {
+    id: 'obj_1',
+    object: 'test',
+    thread_id: 'thread_1',
+    status: 'queued',
+    content: [],
+    step_details: { type: 'message_creation' },
+    endpoint: row.name,
+  };
+  return row.name.endsWith('.list') ? { object: 'list', data: [item], has_more: false } : item;
+};
 
 const sortedEntries = (entries: Iterable<[string, string]>) =>
   [...entries].sort(([a, x], [b, y]) => (a === b ? x.localeCompare(y) : a.localeCompare(b)));

@@ -8,7 +8,7 @@ import { StreamDisconnectedError, StreamParseError } from '../../src/errors/Stre
 import { fakeFetch, json, sse } from './fakeFetch';
 
 const BASE = 'https://api.example.test/v1';
-const run = { id: 'run_1', object: 'thread.run', status: 'queued' };
+const run = { id: 'run_1', object: 'thread.run', thread_id: 'thread_1', status: 'queued' };
 const failureOf = (promise: Promise<unknown>) =>
   promise.then(
     () => {
@@ -113,6 +113,18 @@ describe('fetchClient options', () => {
   ])('rejects %j at once with a TypeError saying how to fix it', (options, message) => {
     expect(() => fetchClient(options as never)).toThrow(TypeError);
     expect(() => fetchClient(options as never)).toThrow(message);
+  });
+
+  it('errors the Observable, without throwing at the call, for a query value that cannot be encoded', async () => {
+    const { fetch, calls } = fakeFetch(() => json(run));
+    const run$ = fetchClient({ baseURL: BASE, fetch }).runs.create(
+      't',
+      { assistant_id: 'a' },
+      { include: ['\uD800'] },
+    );
+    const error = await failureOf(firstValueFrom(run$));
+    expect(error).toBeInstanceOf(URIError);
+    expect(calls).toHaveLength(0);
   });
 
   it('errors with a TypeError when no fetch exists at call time', async () => {

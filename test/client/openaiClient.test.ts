@@ -9,7 +9,7 @@ import { readFixture, referenceEvents } from '../helpers/fixtures';
 import { fakeFetch, json, sse } from './fakeFetch';
 
 const BASE = 'https://api.example.test/v1';
-const run = { id: 'run_1', object: 'thread.run', status: 'queued' };
+const run = { id: 'run_1', object: 'thread.run', thread_id: 'thread_1', status: 'queued' };
 type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 const sdk = (fetch: FetchLike, maxRetries = 0) =>
   new OpenAI({ apiKey: 'k', baseURL: BASE, fetch, maxRetries });

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { firstValueFrom, lastValueFrom, type Observable, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fetchClient } from '../../src/client/fetchClient';
-import { retryDelayMs } from '../../src/client/retryRequest';
+import { parseHttpDate, retryDelayMs } from '../../src/client/retryRequest';
 import { AssistantsApiError } from '../../src/errors/AssistantsApiError';
 import { AssistantsConnectionError } from '../../src/errors/AssistantsConnectionError';
 import { StreamDisconnectedError } from '../../src/errors/StreamErrors';
@@ -169,12 +170,12 @@ describe('fetchClient retries', () => {
     expect(calls).toHaveLength(1);
   });
 
-  it('retries a stream whose answer is an error status', async () => {
+  it('retries a stream whose answer says nothing was done (503)', async () => {
     const frames = [
       `event: thread.run.created\ndata: ${JSON.stringify(run)}\n\n`,
       'event: done\ndata: [DONE]\n\n',
     ];
-    const { calls, result } = start((_, attempt) => (attempt === 0 ? busy(502) : sse(frames)), {
+    const { calls, result } = start((_, attempt) => (attempt === 0 ? busy(503) : sse(frames)), {
       stream: true,
     });
     await expect(finish(result)).resolves.toEqual({
@@ -226,5 +227,87 @@ describe('fetchClient retries', () => {
     const { fetch } = fakeFetch((_, attempt) => (attempt === 0 ? busy(500) : json(run)));
     const value = firstValueFrom(fetchClient({ baseURL: BASE, fetch }).runs.retrieve('thread_1', 'run_1'));
     await expect(finish(value)).resolves.toEqual(run);
+  });
+});
+
+describe('retry-after: a number of seconds or an HTTP-date, else the default backoff', () => {
+  const NOW = Date.UTC(2025, 9, 30, 21, 58, 50);
+  const asked = (headers: Record<string, string>) =>
+    retryDelayMs(new AssistantsApiError({ status: 429, method: 'GET', url: BASE, headers }), 0, NOW);
+
+  it.each([
+    ['-5'],
+    ['1, 2'],
+    ['1,2'],
+    ['+3'],
+    ['1e3'],
+    ['0x10'],
+    ['3 s'],
+    ['Infinity'],
+    ['NaN'],
+    ['2025-10-30T21:58:54Z'],
+    ['Thursday'],
+    ['Thu, 30 Oct 2025 21:58:54'],
+    ['Thu, 30 Oct 2025 21:58:54 PST'],
+    ['30 Oct 2025 21:58:54 GMT'],
+    ['Thu, 32 Oct 2025 21:58:54 GMT'],
+    ['Thu, 30 Oct 2025 25:58:54 GMT'],
+  ])('falls back to the default backoff for %j (was: retried at once)', (value) => {
+    expect(asked({ 'retry-after': value })).toBe(500);
+    expect(asked({ 'retry-after-ms': value })).toBe(500);
+  });
+
+  it.each([
+    ['Thu, 30 Oct 2025 21:58:54 GMT', 4000],
+    ['Thursday, 30-Oct-25 21:58:54 GMT', 4000],
+    ['Thu Oct 30 21:58:54 2025', 4000],
+    ['Sun Nov  6 08:49:37 1994', 0],
+    ['Thu, 30 Oct 2025 21:58:00 GMT', 0],
+    ['Thu, 30 Oct 2025 22:58:54 GMT', 500],
+    ['2', 2000],
+    ['0.5', 500],
+    ['0', 0],
+  ])('honours %j (waits %i ms; a date past is now, one over 60 s ahead is not trusted)', (value, ms) => {
+    expect(asked({ 'retry-after': value })).toBe(ms);
+  });
+
+  it('property: any string is either a number of seconds, an HTTP-date, or the default backoff', () => {
+    const tricky = fc.oneof(
+      fc.string(),
+      fc.double().map(String),
+      fc.integer({ min: -100, max: 100 }).map(String),
+      fc.array(fc.nat(99), { minLength: 1, maxLength: 3 }).map((ns) => ns.join(', ')),
+      fc.date({ noInvalidDate: true }).map((d) => d.toString()),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.date({ noInvalidDate: true }).map((d) => d.toUTCString().replace('GMT', 'UTC')),
+    );
+    fc.assert(
+      fc.property(tricky, (value) => {
+        const ms = asked({ 'retry-after': value });
+        const trimmed = value.trim();
+        if (/^\d+(\.\d+)?$/.test(trimmed)) {
+          const seconds = Number(trimmed) * 1000;
+          expect(ms).toBe(seconds <= 60_000 ? seconds : 500);
+        } else if (parseHttpDate(trimmed) !== undefined) {
+          expect(ms).toBeGreaterThanOrEqual(0);
+          expect(ms).toBeLessThanOrEqual(60_000);
+        } else {
+          expect(ms).toBe(500);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('property: every IMF-fixdate (what Date#toUTCString writes) reads back to its second', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date(0), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }),
+        (date) => {
+          const second = Math.floor(date.getTime() / 1000) * 1000;
+          expect(parseHttpDate(date.toUTCString())).toBe(second);
+        },
+      ),
+    );
   });
 });
