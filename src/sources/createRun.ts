@@ -1,6 +1,7 @@
-import type { Observable } from 'rxjs';
+import { map, type Observable } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
 import type { RunCreateParams } from '../client/params';
+import { isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
 import { type RunConfig, resolveRunConfig } from './RunConfig';
 import { runSource } from './runSource';
@@ -13,6 +14,12 @@ export interface CreateRunParams extends RunCreateParams {
 }
 
 /**
+ * How far before the create a run found on the thread may have been created (clock skew between
+ * this machine and the server) to count as the one the create started.
+ */
+const LOOKUP_WINDOW_MS = 60_000;
+
+/**
  * Starts a run on a thread and emits its events, streamed (default) or polled. Completes when the
  * run reaches a terminal status or pauses at `requires_action`. A failed run is data: it
  * completes after `thread.run.failed`. Cold: every subscription starts a new run.
@@ -21,6 +28,11 @@ export interface CreateRunParams extends RunCreateParams {
  * createRun: --created--queued--in_progress--step.created--message.delta--…--completed|
  * unsubscribe before a terminal status (run id known): POST …/cancel, exactly once
  * ```
+ *
+ * The create is never sent twice: when it fails after it may have reached the server
+ * (`RequestOutcomeUnknownError`, e.g. the connection dropped once the body was sent), the source
+ * looks for the run it may have started (an active run of the same assistant on the thread,
+ * created since) and follows it by polling; if there is none, it errors with that error.
  *
  * @example
  * ```ts
@@ -57,5 +69,18 @@ export function createRun(
     creates: true,
     threadId,
     include,
+    lookup: (sentAt) =>
+      client.runs
+        .list(threadId, { limit: 5, order: 'desc' })
+        .pipe(
+          map(({ data }) =>
+            data.find(
+              (run) =>
+                run.assistant_id === body.assistant_id &&
+                !isTerminalStatus(run.status) &&
+                (run.created_at ?? 0) * 1000 >= sentAt - LOOKUP_WINDOW_MS,
+            ),
+          ),
+        ),
   });
 }

@@ -1,6 +1,19 @@
-import { concat, defer, EMPTY, from, mergeMap, Observable, type Subscription, throwError } from 'rxjs';
+import {
+  asyncScheduler,
+  catchError,
+  concat,
+  defer,
+  EMPTY,
+  from,
+  mergeMap,
+  Observable,
+  of,
+  type Subscription,
+  throwError,
+} from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
 import { reasonOf } from '../errors/AssistantsError';
+import { RequestOutcomeUnknownError } from '../errors/RequestOutcomeUnknownError';
 import { RunStreamError, StreamDisconnectedError, StreamParseError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
 import type { Run } from '../events/types';
@@ -24,6 +37,11 @@ export interface RunStart {
   runId?: string | undefined;
   /** Attach to a running run: poll only, no request to start anything. */
   attach?: boolean;
+  /**
+   * After a create that may have been applied (`RequestOutcomeUnknownError`): the run it may have
+   * started, looked up on the server (`sentAt` is when the create was sent, in ms), if any.
+   */
+  lookup?: ((sentAt: number) => Observable<Run | undefined>) | undefined;
   /** `include[]` for the steps listed while polling. */
   include?: readonly string[] | undefined;
   /**
@@ -129,29 +147,40 @@ export function runSource(
       return rest;
     };
 
+    // From the run's first snapshot (a poll-mode create's answer, or the run a create that may
+    // have been applied turned out to have started): its events, then polls.
+    const fromSnapshot = (run: Run): Observable<RunEvent> =>
+      concat(
+        from(
+          start.creates
+            ? [{ event: 'thread.run.created', data: run } as RunEvent, runStatusEvent(run)]
+            : [runStatusEvent(run)],
+        ),
+        defer(() => (tracker.finished ? EMPTY : poll(config.poll.intervalMs))),
+      );
+    // A create that failed after it may have reached the server is never sent again: look for the
+    // run it may have started, and follow that one; none found, the caller gets the error.
+    const sentAt = asyncScheduler.now();
+    const recover = (cause: unknown): Observable<RunEvent> => {
+      const { lookup } = start;
+      if (!(cause instanceof RequestOutcomeUnknownError) || lookup === undefined)
+        return throwError(() => cause);
+      return lookup(sentAt).pipe(
+        catchError(() => of(undefined)),
+        mergeMap((run) => (run === undefined ? throwError(() => cause) : fromSnapshot(run))),
+      );
+    };
+
     let first: Subscription;
     if (start.attach) {
       first = continueWith(defer(() => poll()));
     } else if (config.mode === 'poll') {
-      first = continueWith(
-        start.create().pipe(
-          mergeMap((run) =>
-            concat(
-              from(
-                start.creates
-                  ? [{ event: 'thread.run.created', data: run } as RunEvent, runStatusEvent(run)]
-                  : [runStatusEvent(run)],
-              ),
-              defer(() => (tracker.finished ? EMPTY : poll(config.poll.intervalMs))),
-            ),
-          ),
-        ),
-      );
+      first = continueWith(start.create().pipe(mergeMap(fromSnapshot), catchError(recover)));
     } else {
       // Stream mode: the stream's events go straight to `next`; when it ends or breaks, poll on.
       first = start.stream().subscribe({
         next,
-        error: (cause: unknown) => (isDisconnect(cause) ? void continueWith(resume(cause)) : error(cause)),
+        error: (cause: unknown) => void continueWith(isDisconnect(cause) ? resume(cause) : recover(cause)),
         complete: () => void continueWith(defer(() => resume(undefined))),
       });
     }
