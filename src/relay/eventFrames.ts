@@ -12,27 +12,43 @@ import {
   timer,
 } from 'rxjs';
 import { errorFields } from '../client/httpAnswer';
+import { checkByteLimit, MAX_TIMER_MS } from '../core/limits';
 import { AssistantsApiError } from '../errors/AssistantsApiError';
 import { RunStreamError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
 import type { ErrorPayload } from '../events/types';
 
 /**
- * The SSE frames of a run, as bytes: the encoder shared by `toServerSentEvents` and
- * `pipeToNodeResponse`. Internal.
+ * The SSE frames of a run, as bytes, and the bound on what a relay holds for a reader that falls
+ * behind: the encoder shared by `toServerSentEvents` and `pipeToNodeResponse`. Internal.
  */
 
 /** Options of the frame encoder; the public helpers document them. */
 export interface EventFramesOptions {
   keepAliveMs?: number | false | undefined;
   errorPayload?: ((error: unknown) => ErrorPayload) | undefined;
+  maxBufferedBytes?: number | undefined;
 }
+
+/** The options, checked once: what {@link eventFrames} and the relays need. */
+export interface FrameSettings {
+  /** 0: no keep-alive comments. */
+  keepAliveMs: number;
+  errorPayload: ((error: unknown) => ErrorPayload) | undefined;
+  maxBufferedBytes: number;
+}
+
+/** How far a relay's reader is behind: the bytes written for it that it has not taken yet. */
+export type Backlog = () => number;
 
 /** 15 s: below the 30–120 s idle timeouts of common proxies and load balancers. */
 export const DEFAULT_KEEP_ALIVE_MS = 15_000;
 
-/** The largest delay `setInterval` honours (a bigger one fires after 1 ms instead). */
-const MAX_DELAY_MS = 2 ** 31 - 1;
+/** 8 MiB: thousands of deltas of slack for a reader on a slow link, little memory per stream. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** The `code` of the `error` frame that ends a stream whose reader fell behind. */
+const BACKPRESSURE_CODE = 'relay_backpressure';
 
 const encoder = new TextEncoder();
 
@@ -42,40 +58,90 @@ export const DONE_FRAME = encoder.encode('event: done\ndata: [DONE]\n\n');
 /** An SSE comment, which every client ignores; it only keeps proxies from closing an idle answer. */
 export const KEEP_ALIVE_FRAME = encoder.encode(': keep-alive\n\n');
 
-/** Checks the options at call time and returns the keep-alive period (0: off). */
-export function keepAlivePeriod(caller: string, options: EventFramesOptions): number {
-  const { keepAliveMs = DEFAULT_KEEP_ALIVE_MS, errorPayload } = options;
+/** The payload of last resort, for an error whose own payload cannot be serialised. */
+const FALLBACK_ERROR_FRAME = encoder.encode('event: error\ndata: {"message":"The run failed."}\n\n');
+
+/** Checks the options at call time (`caller` names the public function in the messages). */
+export function frameSettings(caller: string, options: EventFramesOptions): FrameSettings {
+  const {
+    keepAliveMs = DEFAULT_KEEP_ALIVE_MS,
+    errorPayload,
+    maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES,
+  } = options;
   if (errorPayload !== undefined && typeof errorPayload !== 'function') {
     throw new TypeError(`${caller}: errorPayload must be a function (error) => ({ message, ... }).`);
   }
-  if (keepAliveMs === false) return 0;
+  checkByteLimit(`${caller}: maxBufferedBytes`, maxBufferedBytes);
+  if (keepAliveMs === false) return { keepAliveMs: 0, errorPayload, maxBufferedBytes };
   if (
     typeof keepAliveMs !== 'number' ||
     !Number.isFinite(keepAliveMs) ||
     keepAliveMs < 0 ||
-    keepAliveMs > MAX_DELAY_MS
+    keepAliveMs > MAX_TIMER_MS
   ) {
     throw new TypeError(
-      `${caller}: keepAliveMs must be a number of milliseconds between 0 and ${MAX_DELAY_MS} (0 or false turns keep-alive comments off), got ${String(keepAliveMs)}.`,
+      `${caller}: keepAliveMs must be a number of milliseconds between 0 and ${MAX_TIMER_MS} (0 or false turns keep-alive comments off), got ${String(keepAliveMs)}.`,
     );
   }
-  return keepAliveMs;
+  return { keepAliveMs, errorPayload, maxBufferedBytes };
 }
+
+/** What a relay's reader may fall behind by: its backlog, read before each frame, and the limit. */
+export interface ReaderBound {
+  backlog: Backlog;
+  maxBufferedBytes: number;
+}
+
+/** A reader that always keeps up (no bound): for callers that only want the frames. */
+const NO_BOUND: ReaderBound = { backlog: () => 0, maxBufferedBytes: Number.POSITIVE_INFINITY };
 
 /**
  * The frames of `events$`: one chunk per event, then the `done` frame, or an `error` frame if the
  * events error (the stream ends there either way). With a keep-alive period, a comment follows
- * every `keepAliveMs` of silence. Never errors.
+ * every `keepAliveMs` of silence while the reader has taken everything. When a frame would put the
+ * reader more than `maxBufferedBytes` behind, the stream ends instead with the `relay_backpressure`
+ * error frame and `events$` is unsubscribed. Never errors.
  */
 export function eventFrames(
   events$: Observable<RunEvent>,
   keepAliveMs: number,
   errorPayload: ((error: unknown) => ErrorPayload) | undefined,
+  bound: ReaderBound = NO_BOUND,
 ): Observable<Uint8Array> {
-  const frames$ = concat(events$.pipe(map(eventFrame)), of(DONE_FRAME)).pipe(
-    catchError((error: unknown) => of(errorFrame(error, errorPayload))),
+  const { backlog, maxBufferedBytes } = bound;
+  const admitted = (runEvent: RunEvent): Uint8Array => {
+    const frame = eventFrame(runEvent);
+    // A reader that has taken everything gets any frame, however big; one that has not gets no more
+    // than the bound, since an Observable cannot be paused and holding on would have no limit.
+    const waiting = backlog();
+    if (waiting > 0 && waiting + frame.byteLength > maxBufferedBytes) {
+      throw new ReaderFellBehind(maxBufferedBytes);
+    }
+    return frame;
+  };
+  const frames$ = concat(events$.pipe(map(admitted)), of(DONE_FRAME)).pipe(
+    catchError((error: unknown) =>
+      of(error instanceof ReaderFellBehind ? error.frame : errorFrame(error, errorPayload)),
+    ),
   );
-  return keepAliveMs === 0 ? frames$ : frames$.pipe(withKeepAlive(keepAliveMs));
+  return keepAliveMs === 0 ? frames$ : frames$.pipe(withKeepAlive(keepAliveMs, backlog));
+}
+
+/**
+ * The relay's own reason to end a stream, written as is (not through `errorPayload`: it holds no
+ * detail of the server to hide, and the reading side needs its code).
+ */
+class ReaderFellBehind extends Error {
+  readonly frame: Uint8Array;
+
+  constructor(maxBufferedBytes: number) {
+    const payload: ErrorPayload = {
+      message: `The reader fell behind by more than ${maxBufferedBytes} bytes (maxBufferedBytes), so the relay ended the stream.`,
+      code: BACKPRESSURE_CODE,
+    };
+    super(payload.message);
+    this.frame = encoder.encode(`event: error\ndata: ${JSON.stringify(payload)}\n\n`);
+  }
 }
 
 /**
@@ -83,7 +149,7 @@ export function eventFrames(
  * one timer sleeps until `period` after the last frame, so the per-event cost stays a clock read
  * rather than a timer reset per delta. Completing or unsubscribing stops the timer.
  */
-function withKeepAlive(period: number): MonoTypeOperatorFunction<Uint8Array> {
+function withKeepAlive(period: number, backlog: Backlog): MonoTypeOperatorFunction<Uint8Array> {
   return (frames$) =>
     new Observable<Uint8Array>((subscriber) => {
       let lastFrameAt = asyncScheduler.now();
@@ -97,7 +163,12 @@ function withKeepAlive(period: number): MonoTypeOperatorFunction<Uint8Array> {
           filter(() => asyncScheduler.now() - lastFrameAt >= period),
           repeat(),
         )
-        .subscribe(() => send(KEEP_ALIVE_FRAME));
+        .subscribe(() => {
+          // Bytes still waiting for the reader already keep the line busy: a comment would only
+          // queue up behind them (one per period, for as long as the reader stalls).
+          if (backlog() === 0) send(KEEP_ALIVE_FRAME);
+          else lastFrameAt = asyncScheduler.now();
+        });
       const frames = frames$.subscribe({
         next: send,
         error: (error: unknown) => subscriber.error(error),
@@ -135,18 +206,28 @@ function eventFrame(runEvent: RunEvent): Uint8Array {
   return encoder.encode(`event: ${event}\ndata: ${json}\n\n`);
 }
 
-/** The `error` frame of an error, with the payload chosen by the caller or the default below. */
-function errorFrame(error: unknown, custom: ((error: unknown) => ErrorPayload) | undefined): Uint8Array {
+/**
+ * The `error` frame of an error, with the payload chosen by the caller or the default below. Never
+ * throws: a formatter that fails falls back to the default payload, and a payload JSON cannot hold
+ * (a BigInt, a cycle) to a generic one, so the client is never left hanging.
+ */
+export function errorFrame(
+  error: unknown,
+  custom: ((error: unknown) => ErrorPayload) | undefined,
+): Uint8Array {
   let json: string | undefined;
-  if (custom !== undefined) {
-    try {
-      json = JSON.stringify(custom(error));
-    } catch {
-      // A failing formatter must not leave the client hanging: fall back to the default payload.
-    }
+  if (custom !== undefined) json = jsonOf(() => custom(error));
+  json ??= jsonOf(() => defaultErrorPayload(error));
+  return json === undefined ? FALLBACK_ERROR_FRAME : encoder.encode(`event: error\ndata: ${json}\n\n`);
+}
+
+/** The JSON of what `payload` returns, or `undefined` when it throws or JSON cannot hold it. */
+function jsonOf(payload: () => unknown): string | undefined {
+  try {
+    return JSON.stringify(payload());
+  } catch {
+    return undefined;
   }
-  json ??= JSON.stringify(defaultErrorPayload(error));
-  return encoder.encode(`event: error\ndata: ${json}\n\n`);
 }
 
 /**
@@ -166,4 +247,16 @@ export function defaultErrorPayload(error: unknown): ErrorPayload {
   if (error instanceof Error) return { message: error.message };
   if (typeof error === 'string') return { message: error };
   return { message: 'The run failed.' };
+}
+
+/**
+ * Runs a clean-up step whose failure has nowhere to go (a teardown of the caller's Observable that
+ * throws, a stream already closed): thrown out of a relay's callback, it would crash the process.
+ */
+export function quietly(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // Nothing to report to: the stream it concerns is ending anyway.
+  }
 }

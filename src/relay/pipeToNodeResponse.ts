@@ -1,6 +1,6 @@
-import { concatMap, EMPTY, Observable, Subscription } from 'rxjs';
+import { concatMap, EMPTY, Observable, Subscription, tap } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
-import { eventFrames, keepAlivePeriod } from './eventFrames';
+import { errorFrame, eventFrames, frameSettings, quietly } from './eventFrames';
 import type { ToServerSentEventsOptions } from './toServerSentEvents';
 import { SSE_HEADERS } from './toSSEResponse';
 
@@ -12,6 +12,8 @@ export interface NodeResponseLike {
   readonly headersSent: boolean;
   readonly writableEnded: boolean;
   readonly destroyed?: boolean;
+  /** Bytes `res` buffers (Node's writable streams have it); counted toward `maxBufferedBytes`. */
+  readonly writableLength?: number;
   writeHead(statusCode: number, headers: Record<string, string>): unknown;
   flushHeaders?(): void;
   write(chunk: Uint8Array): boolean;
@@ -43,14 +45,22 @@ export interface PipeToNodeResponseOptions extends ToServerSentEventsOptions {
  * res:     (head)--created--delta--completed[done]|(end)
  * client:  --created--X                      (disconnects)
  * events$: --created--delta^                 (unsubscribed: the run is cancelled)
+ * client:  --created--                       (stops reading)
+ * events$: --created--delta--delta--delta^   (past maxBufferedBytes: unsubscribed)
+ * res:     (head)--created--…delta[error]|(end)  (once the client reads again)
  * ```
  *
  * Writes the status and SSE headers at once (unless already sent), then each event as it happens.
  * Backpressure: when `res.write` returns `false` (the client reads slower than the run produces),
- * no more is written until `drain`; the Observable cannot be paused, so the events that arrive in
- * the meantime are held in order, in memory, and none is dropped. A client that disconnects
- * (`close` before the end) unsubscribes `events$`, which for the library's sources cancels the run.
- * On completion the `done` frame is written and the response ended; on error an `error` frame.
+ * no more is written until `drain`; the Observable cannot be paused, so the frames that arrive in
+ * the meantime wait in order, and what waits (plus what `res` buffers) is bounded by
+ * `maxBufferedBytes`. A frame that would go past it ends the stream: the frames waiting are written,
+ * then one `event: error` frame with the code `relay_backpressure`, the response is ended, and
+ * `events$` is unsubscribed at once. A client that disconnects (`close` before the end) unsubscribes
+ * `events$` too; for the library's sources either cancels the run. On completion the `done` frame
+ * is written and the response ended; on error an `error` frame. Nothing the events or `res` do is
+ * thrown out of the relay's callbacks: data JSON cannot hold, or a `res.write` that throws, ends the
+ * stream with an `error` frame (when `res` can still take one), and other streams carry on.
  *
  * @returns the Subscription: unsubscribing stops the relay, unsubscribes `events$` and ends the
  *   response without a `done` frame (the client sees a cut stream).
@@ -80,14 +90,16 @@ export function pipeToNodeResponse(
     throw new TypeError('pipeToNodeResponse(events$, res) expects a Node http.ServerResponse as res.');
   }
   const { status = 200, headers = {}, ...streamOptions } = options;
-  const keepAliveMs = keepAlivePeriod('pipeToNodeResponse', streamOptions);
+  const { keepAliveMs, errorPayload, maxBufferedBytes } = frameSettings('pipeToNodeResponse', streamOptions);
   const gone = () => res.writableEnded || res.destroyed === true;
 
-  const stop = () => subscription.unsubscribe();
+  // Nothing thrown by `res` or by the teardown of `events$` may leave a callback of the relay (or
+  // the `close` listener): it would crash the process.
+  const stop = () => quietly(() => subscription.unsubscribe());
   const subscription = new Subscription(() => {
-    res.off('close', stop);
+    quietly(() => res.off('close', stop));
     // After the last frame this ends the answer normally; stopped early (by the caller), it cuts it.
-    if (!gone()) res.end();
+    if (!gone()) quietly(() => res.end());
   });
   // The response ended or broke before we got it: do not even start the run.
   if (gone()) {
@@ -104,15 +116,29 @@ export function pipeToNodeResponse(
   }
   // `close` before the end is a client that went away.
   res.once('close', stop);
+  // Bytes of the frames waiting for a `drain`; with what `res` buffers, what the client is behind by.
+  let waiting = 0;
+  const backlog = () => waiting + (res.writableLength ?? 0);
+  const fail = (error: unknown) => {
+    // A `res.write` that threw: try once to say why, then end.
+    if (!gone()) quietly(() => res.write(errorFrame(error, errorPayload)));
+    stop();
+  };
   subscription.add(
-    eventFrames(events$, keepAliveMs, streamOptions.errorPayload)
+    eventFrames(events$, keepAliveMs, errorPayload, { backlog, maxBufferedBytes })
       .pipe(
-        // concatMap holds the frames that arrive while the socket is full and writes them in order.
-        // A response ended by someone else is not written to (that would raise an 'error' event);
-        // its `close` stops the relay.
-        concatMap((frame) => (gone() || res.write(frame) ? EMPTY : drained(res))),
+        tap((frame) => {
+          waiting += frame.byteLength;
+        }),
+        // concatMap holds the frames that arrive while the socket is full and writes them in order;
+        // eventFrames ends the stream before they pass maxBufferedBytes. A response ended by someone
+        // else is not written to (that would raise an 'error' event); its `close` stops the relay.
+        concatMap((frame) => {
+          waiting -= frame.byteLength;
+          return gone() || res.write(frame) ? EMPTY : drained(res);
+        }),
       )
-      .subscribe({ complete: stop }),
+      .subscribe({ complete: stop, error: fail }),
   );
   return subscription;
 }

@@ -1,7 +1,7 @@
-import type { Observable, Subscription } from 'rxjs';
+import { type Observable, Subscription } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
 import type { ErrorPayload } from '../events/types';
-import { eventFrames, keepAlivePeriod } from './eventFrames';
+import { errorFrame, eventFrames, frameSettings, quietly } from './eventFrames';
 
 /** Options of {@link toServerSentEvents}, shared by `toSSEResponse` and `pipeToNodeResponse`. */
 export interface ToServerSentEventsOptions {
@@ -16,11 +16,23 @@ export interface ToServerSentEventsOptions {
   keepAliveMs?: number | false | undefined;
   /**
    * Builds the payload of the `error` frame written when the events error, e.g. to hide internal
-   * messages from browsers. If it throws, the default payload is sent.
+   * messages from browsers. If it throws, or returns what JSON cannot hold, the default payload is
+   * sent. Not used for the relay's own `relay_backpressure` frame (see `maxBufferedBytes`).
    * @default a `RunStreamError`'s own payload; for an `AssistantsApiError` `{ message, status, code,
    *   type, param }` with the server's message; otherwise `{ message }` (never a stack trace)
    */
   errorPayload?: ((error: unknown) => ErrorPayload) | undefined;
+  /**
+   * How far the reader may fall behind: the bytes of frames written for it that it has not taken
+   * yet (the stream's queue, or what `res` buffers plus what waits for its `drain`). A frame that
+   * would go past it ends the stream instead: one `event: error` frame with the payload
+   * `{ message, code: 'relay_backpressure' }` follows the frames already written, and the events
+   * are unsubscribed, which for the library's sources cancels the run (as a client that disconnects
+   * does). A reader that has taken everything gets any frame, however big, so set it above the
+   * largest burst of events that arrives at once.
+   * @default 8388608 (8 MiB)
+   */
+  maxBufferedBytes?: number | undefined;
 }
 
 /**
@@ -32,6 +44,8 @@ export interface ToServerSentEventsOptions {
  * stream:  --[event: thread.run.created]--[…delta]--[…delta]--[…completed][event: done]|
  * events$: --created--#
  * stream:  --[event: thread.run.created]--[event: error]|
+ * events$: --created--delta--delta--delta^    (the reader stopped taking: past maxBufferedBytes)
+ * stream:  --[…created]--[…delta]--[…delta][event: error]|  (code relay_backpressure, after the queue)
  * ```
  *
  * Each event is one chunk, `event: <name>\ndata: <JSON>\n\n`, enqueued the moment it is emitted
@@ -43,8 +57,10 @@ export interface ToServerSentEventsOptions {
  * library's sources cancels the run on the server.
  *
  * Backpressure: an Observable cannot be paused, so frames that arrive faster than the reader takes
- * them wait in the stream's queue, in order, and none is dropped. The queue counts events (one
- * chunk each) with a high-water mark of 0, so `desiredSize` is minus the number of frames waiting.
+ * them wait in the stream's queue, in order. The queue counts bytes, and is bounded: once a frame
+ * would put more than `maxBufferedBytes` in it, the relay ends the stream with a
+ * `relay_backpressure` error frame after the frames queued (none is dropped) and unsubscribes the
+ * events. While the reader keeps up, each frame goes straight to it.
  *
  * @example
  * ```ts
@@ -55,9 +71,10 @@ export interface ToServerSentEventsOptions {
  * return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
  * ```
  *
- * @throws {TypeError} at once for invalid options. An event that cannot be written (a name outside
- *   `thread.*` or with a line break, data that is not a JSON-serialisable object) ends the stream
- *   with an `error` frame naming it, after every earlier event.
+ * @throws {TypeError} at once for invalid options. Nothing is thrown later: an event that cannot be
+ *   written (a name outside `thread.*` or with a line break, data that is not a JSON-serialisable
+ *   object, such as one holding a BigInt or a cycle) ends the stream with an `error` frame naming
+ *   it, after every earlier event.
  */
 export function toServerSentEvents(
   events$: Observable<RunEvent>,
@@ -66,23 +83,45 @@ export function toServerSentEvents(
   if (typeof events$?.subscribe !== 'function') {
     throw new TypeError('toServerSentEvents(events$) expects an Observable of run events.');
   }
-  const keepAliveMs = keepAlivePeriod('toServerSentEvents', options);
-  const frames$ = eventFrames(events$, keepAliveMs, options.errorPayload);
-  let subscription: Subscription | undefined;
+  const { keepAliveMs, errorPayload, maxBufferedBytes } = frameSettings('toServerSentEvents', options);
+  const relay = new Subscription();
+  // Nothing the events or the stream do may throw out of here: a failure ends the relay instead.
+  const stop = () => quietly(() => relay.unsubscribe());
+  let started = false;
   return new ReadableStream<Uint8Array>(
     {
       pull(controller) {
         // Called again whenever the queue runs dry; the events are pushed, so subscribe only once.
-        if (subscription !== undefined) return;
-        subscription = frames$.subscribe({
-          next: (frame) => controller.enqueue(frame),
-          complete: () => controller.close(),
-        });
+        if (started) return;
+        started = true;
+        // The queue counts bytes from a high-water mark of 0: -desiredSize is what the reader has
+        // not taken (0 while a read waits, since a frame then goes straight to it).
+        const backlog = () => -(controller.desiredSize ?? 0);
+        const enqueue = (frame: Uint8Array) => {
+          try {
+            controller.enqueue(frame);
+          } catch {
+            // The stream is closed or errored already: no reader is left for the run.
+            stop();
+          }
+        };
+        const close = () => {
+          quietly(() => controller.close());
+          stop();
+        };
+        relay.add(
+          eventFrames(events$, keepAliveMs, errorPayload, { backlog, maxBufferedBytes }).subscribe({
+            next: enqueue,
+            error: (error: unknown) => {
+              enqueue(errorFrame(error, errorPayload));
+              close();
+            },
+            complete: close,
+          }),
+        );
       },
-      cancel() {
-        subscription?.unsubscribe();
-      },
+      cancel: stop,
     },
-    { highWaterMark: 0, size: () => 1 },
+    new ByteLengthQueuingStrategy({ highWaterMark: 0 }),
   );
 }

@@ -77,3 +77,37 @@ export function collect(events$: Observable<RunEvent>): Promise<Outcome> {
 
 /** The event as it looks after a trip through JSON (what any reader of the wire can get back). */
 export const viaJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/**
+ * Records what escapes to the process (an uncaught exception, an unhandled rejection) until
+ * `stop()`; `settle()` first waits long enough for RxJS to report an error nobody handled (it
+ * rethrows those on a timer).
+ */
+export function watchEscapes(): { escaped: unknown[]; settle(): Promise<void>; stop(): void } {
+  const escaped: unknown[] = [];
+  const record = (error: unknown) => escaped.push(error);
+  process.on('uncaughtException', record);
+  process.on('unhandledRejection', record);
+  return {
+    escaped,
+    settle: () => new Promise((resolve) => setTimeout(resolve, 20)),
+    stop: () => {
+      process.off('uncaughtException', record);
+      process.off('unhandledRejection', record);
+    },
+  };
+}
+
+/** The body of a raw HTTP/1.1 answer sent with `transfer-encoding: chunked`. */
+export function dechunk(raw: Buffer): Buffer {
+  let at = raw.indexOf('\r\n\r\n') + 4;
+  const parts: Buffer[] = [];
+  for (;;) {
+    const lineEnd = raw.indexOf('\r\n', at);
+    if (lineEnd < 0) return Buffer.concat(parts);
+    const size = Number.parseInt(raw.subarray(at, lineEnd).toString('latin1'), 16);
+    if (!(size > 0)) return Buffer.concat(parts);
+    parts.push(raw.subarray(lineEnd + 2, lineEnd + 2 + size));
+    at = lineEnd + 2 + size + 2;
+  }
+}
