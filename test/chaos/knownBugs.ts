@@ -16,6 +16,12 @@ export const OPEN_BUGS = {
   1: false,
   /** src/operators/handleRequiresAction.ts: a polling continuation replays earlier steps and messages. */
   2: false,
+  /**
+   * src/sources/pollRun.ts + runSource.ts: a poll reads the run ended, then listing its steps or
+   * messages fails; the source errors without having recorded the end and cancels a run it knew
+   * had ended (a 400 reported to onCancelError).
+   */
+  3: true,
 } as const satisfies Record<number, boolean>;
 
 export type BugId = keyof typeof OPEN_BUGS;

@@ -119,4 +119,39 @@ describe('regressions found by the fault matrix', () => {
       expect(repeatedEmissions(events, collected), names(events).join('\n')).toEqual([]);
     },
   );
+
+  bugTest(3)(
+    'bug 3 (src/sources/pollRun.ts): a poll that read the run ended and then fails to list its steps does not cancel the run',
+    async () => {
+      // Poll mode; the steps are listed when the poll sees in_progress (fine) and again when it sees
+      // completed: that second list answers 500. The client has read that the run ended.
+      const brain: Brain = () => [
+        { type: 'delay', ms: 60 },
+        { type: 'text', text: 'done' },
+      ];
+      const { client, assistant_id, threadId } = await setup(brain, {
+        rules: [{ type: 'status', status: 500, on: 'steps.list', skip: 1 }],
+      });
+      const cancelErrors: unknown[] = [];
+      const error = await lastValueFrom(
+        createRun(
+          client,
+          { threadId, assistant_id },
+          { mode: 'poll', poll: FAST_POLL, onCancelError: (e) => cancelErrors.push(e) },
+        ).pipe(toArray()),
+      ).catch((e: unknown) => e);
+      expect(String(error)).toContain('HTTP 500');
+      const polls = emulator?.requests.filter((r) => r.endpoint === 'runs.retrieve') ?? [];
+      expect(polls.length).toBeGreaterThan(0);
+      const run = await firstValueFrom(client.runs.list(threadId));
+      expect(run.data[0]?.status).toBe('completed');
+      // Let a cancel, if one went out, be answered.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const cancels = emulator?.requests.filter((r) => r.endpoint === 'runs.cancel') ?? [];
+      expect({ cancels: cancels.length, cancelErrors: cancelErrors.map(String) }).toEqual({
+        cancels: 0,
+        cancelErrors: [],
+      });
+    },
+  );
 });

@@ -48,6 +48,14 @@ const BUGS: { id: number | 'emulator'; test: string; where: string; what: string
     what: 'Without any fault, in poll mode every round after `requires_action` re-emits all earlier steps (`created` ×2–3) and messages of the run (a message before the tool call is emitted 2–3 times; `textDeltas` repeats its text).',
     fix: 'As above.',
   },
+  {
+    id: 3,
+    test: 'bug 3 (src/sources/pollRun.ts): a poll that read the run ended and then fails to list its steps does not cancel the run',
+    where:
+      '`src/sources/pollRun.ts` (`changes`: the steps and, without message steps, the messages are listed before the run status event is emitted) with the teardown of `src/sources/runSource.ts`',
+    what: 'A poll reads the run `completed`, then listing its steps or messages fails (an HTTP error, a redirect, an endless body, a list that never advances). The source errors before it emitted the status, so its tracker does not know the run ended, and it sends a cancel for a run it read ended; the 400 reaches `onCancelError` as an error.',
+    fix: 'Record the status a poll read (or treat the run as ended) before listing, so a failure after a terminal poll ends the source without a cancel.',
+  },
 ];
 
 /**
@@ -82,6 +90,26 @@ const CHECKS: { rows: string[]; text: string }[] = [
   {
     rows: ['tool-failures'],
     text: 'handlers return, resolve, throw, reject or hang past `timeoutMs`; some calls name a function without handler; `onError` submit / cancel / error. submit: completed, each failed call answered with an `Error: …` string, every other handler ran exactly once; cancel: run cancelled, the stream ends with `thread.run.cancelled`; error: `ToolCallError` naming a failed call, run cancelled; one cancel request; thread unlocked.',
+  },
+  {
+    rows: ['attack-malformed-frames'],
+    text: "a hostile server: a `node:http` proxy on 127.0.0.1 in front of the seed's emulator streams every answer through and tampers with one. Here it puts a malformed frame in place of (or before) a random event of the run-create or a tool-output stream (its length known from an unfaulted run of the same plan): a `thread.message.delta` without `delta`, with `content: {}` or `[null]`, a `thread.run.step.delta` with `tool_calls: {}` or `[null]`, a `thread.run.*` frame whose data is `[]`, `null` or `\"str\"`, or invalid JSON. The pipeline (`createRun → handleRequiresAction`) ends with `StreamParseError` naming that event, having emitted only well-formed frames the client was sent before it; a frame after the stream's end event is never read (the run completes, messages identical to the unfaulted run's, no cancel). Exactly one cancel once the run id was known (none before: the run is not created twice, and is released by id), a refused cancel reported to `onCancelError`; every run terminal; the thread takes a new message; no uncaught exception or unhandled rejection in the whole row.",
+  },
+  {
+    rows: ['attack-foreign-runs'],
+    text: "the same proxy injects 1–3 groups of another run's frames at random positions of the run-create stream (after its first frame, which fixes the run) or a tool-output stream: a `thread.run.in_progress`, `thread.run.completed` or `thread.run.requires_action` (with a function call) naming another run, another thread, or both; a step or a message of another run (created, delta, completed). The run completes; its final messages equal the unfaulted run's and, ids included, the server's; every emitted event names the run and its thread (deltas: one of its steps or messages), none carries foreign content; no request names the foreign run (no cancel, no submit), no handler ran for its call; a foreign terminal event does not end the Observable early; text deltas add up, nothing twice; one run, completed; the thread takes a new message.",
+  },
+  {
+    rows: ['attack-redirects'],
+    text: "the client under test is `fetchClient` with `apiKey` and Azure's `headers: { 'api-key' }`. The proxy answers one request of the run (stream- or poll-mode create, a poll, a steps list, a message retrieve, the messages list of a server without steps, a submit, or the cancel after the client leaves after 1–2 events) with 301/302/303/307/308 and a `location` on a second loopback server (another origin) that records every request. That server receives nothing (no credential leaves the origin); every request sent is one the API has for its method and path (none changed method). The pipeline ends with `UnexpectedRedirectError` carrying the status and location (or completes when the redirected request was never reached, with the server's messages), sends exactly one cancel when the run was known and, as far as the client had read, not ended (none for a redirected create, which created nothing); a redirected cancel reaches `onCancelError` as `UnexpectedRedirectError`, is not retried, and the run ends on its own. Every run terminal, the thread takes a new message.",
+  },
+  {
+    rows: ['attack-endless-bodies'],
+    text: "the client under test is `fetchClient({ maxBodyBytes: 1 MiB })`, poll mode. One answer (a create, which still creates the run; a poll; a steps list; a message retrieve) is a 200 JSON body that never ends, or (stream or poll mode) a 500 whose HTML body never ends, once or on all 3 attempts. The proxy writes 8 KiB per turn of the event loop until the client closes the connection (and stops then), so its count is what the client read plus little in flight. Every endless answer is closed by the client, after at most the limit (1 MiB, or 64 KiB for an error body) + 256 KiB; the pipeline ends with `InvalidResponseError` naming `maxBodyBytes` (never retried), or `AssistantsApiError` 500 keeping the page's text after 1 attempt (create) or 3 (a GET), or completes when a single 500 was retried; one cancel when the run was known and not read ended; a run whose id never arrived is released by id; every run terminal; the thread takes a new message.",
+  },
+  {
+    rows: ['attack-stuck-cursors'],
+    text: 'the steps list (poll mode, or polling after the proxy ended the create stream cleanly after 1–5 frames, without `done`) or the messages list (poll mode, the proxy answering the steps list with an empty page, as a server without steps) answers pages that never advance: the first page with `has_more: true` and its own `last_id` again and again, or an empty page with a fixed `last_id`. The pipeline ends with `PaginationError` after at most 3 requests of that list (or completes if the chosen list request was never made); one cancel when the run was known and not read ended; every run terminal; the thread takes a new message.',
   },
   {
     rows: ['unsubscribes'],
@@ -273,7 +301,7 @@ function build(): string {
     `| Seeds with a lifecycle event or collector item emitted twice, no known bug | ${twice.length} |`,
   );
   for (const id of Object.keys(OPEN_BUGS).map(Number)) {
-    out.push(`| Seeds with events emitted twice, explained by bug ${id} (see below) | ${knownBug(id)} |`);
+    out.push(`| Seeds whose only problem is open bug ${id} (see below) | ${knownBug(id)} |`);
   }
   out.push(`| Client subscriptions (requests, streams) opened | ${sum('requestSubscriptions')} |`);
   out.push(`| Client subscriptions left open | ${sum('requestSubscriptionsLeftOpen')} |`);

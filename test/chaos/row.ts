@@ -20,6 +20,13 @@ export interface RowContext {
   exchanges: Exchange[][];
 }
 
+/** A row-wide check of a row's own, run after its seeds: a line of the summary that must hold. */
+export interface RowCheck {
+  name: string;
+  value: string;
+  ok: boolean;
+}
+
 /** One row of the fault matrix. */
 export interface RowSpec {
   row: string;
@@ -32,6 +39,8 @@ export interface RowSpec {
   seed: (seed: number, context: RowContext, ledger: HandlerLedger) => Promise<SeedOutcome>;
   /** Set up shared things (a reference emulator) and return their teardown. */
   around?: () => Promise<() => Promise<void>>;
+  /** Row-wide checks of the row's own (besides the ones every row makes), read after the seeds. */
+  rowChecks?: () => RowCheck[];
 }
 
 /**
@@ -72,12 +81,14 @@ export async function runRow(spec: RowSpec): Promise<void> {
     pipelineSubscriptions: context.pipelines.opened,
     pipelineSubscriptionsLeftOpen: context.pipelines.opened - context.pipelines.closed,
   };
+  const own = spec.rowChecks?.() ?? [];
   const checks = {
     'subscriptions closed': `${context.requests.closed}/${context.requests.opened} requests, ${context.pipelines.closed}/${context.pipelines.opened} pipelines`,
     'handles/timers left': Object.keys(leaked).length === 0 ? 'none' : JSON.stringify(leaked),
     'tool call ids executed twice': String(repeatedCalls.length),
     'tool call ids accepted twice by the server': String(acceptedTwice.length),
     'submit requests refused (400/404)': String(submits['submitsRefused']),
+    ...Object.fromEntries(own.map((c) => [c.name, c.value])),
   };
   writeSummary({
     row: spec.row,
@@ -99,4 +110,5 @@ export async function runRow(spec: RowSpec): Promise<void> {
   expect(context.requests.closed, 'client subscriptions left open').toBe(context.requests.opened);
   expect(context.pipelines.closed, 'pipeline subscriptions left open').toBe(context.pipelines.opened);
   expect(leaked, 'handles or timers left after the row').toEqual({});
+  for (const c of own) expect(c.ok, `${c.name}: ${c.value}`).toBe(true);
 }

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { firstValueFrom } from 'rxjs';
 import type { AssistantsClient } from '../../src/client/AssistantsClient';
-import { fetchClient } from '../../src/client/fetchClient';
+import { type FetchClientOptions, fetchClient } from '../../src/client/fetchClient';
 import { openaiClient } from '../../src/client/openaiClient';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator';
 import { isTerminalStatus } from '../../src/events/guards';
@@ -50,6 +50,13 @@ export interface WorldOptions extends EmulatorOptions {
   maxRetries?: number;
   /** Keep the bodies of event streams in the exchanges. */
   keepStreams?: boolean;
+  /**
+   * The client under test's `baseURL`, e.g. a proxy in front of the emulator; the admin client
+   * always talks to the emulator itself. @default the emulator's URL
+   */
+  baseURL?: string;
+  /** More options of the `fetchClient` under test (its credential headers, its body limit). */
+  fetchOptions?: Pick<FetchClientOptions, 'headers' | 'maxBodyBytes'>;
   /** The row: where the client's subscriptions are counted and its exchanges kept. */
   row: Pick<RowContext, 'requests' | 'exchanges'>;
 }
@@ -60,6 +67,8 @@ export async function openWorld(plan: Plan, options: WorldOptions, shared?: Emul
     client = 'fetchClient',
     maxRetries: fetchRetries,
     keepStreams = false,
+    baseURL,
+    fetchOptions = {},
     row,
     ...emulatorOptions
   } = options;
@@ -67,6 +76,8 @@ export async function openWorld(plan: Plan, options: WorldOptions, shared?: Emul
     throw new TypeError(
       'openWorld: maxRetries is for fetchClient; the SDK under openaiClient retries 0 times.',
     );
+  if (client === 'openaiClient' && options.fetchOptions !== undefined)
+    throw new TypeError('openWorld: fetchOptions are for fetchClient.');
   const maxRetries = client === 'openaiClient' ? 0 : (fetchRetries ?? 2);
   const emulator = shared ?? (await startEmulator({ latencyMs: 1, brain: chaosBrain, ...emulatorOptions }));
   const http = recordingFetch({ keepStreams });
@@ -75,14 +86,20 @@ export async function openWorld(plan: Plan, options: WorldOptions, shared?: Emul
     client === 'openaiClient'
       ? openaiClient(
           new OpenAI({
-            baseURL: emulator.url,
+            baseURL: baseURL ?? emulator.url,
             apiKey: 'sk-chaos',
             maxRetries: 0,
             // The SDK calls fetch with the URL as a string.
             fetch: (url, init) => http.fetch(String(url), init ?? {}),
           }),
         )
-      : fetchClient({ baseURL: emulator.url, apiKey: 'sk-chaos', maxRetries, fetch: http.fetch });
+      : fetchClient({
+          ...fetchOptions,
+          baseURL: baseURL ?? emulator.url,
+          apiKey: 'sk-chaos',
+          maxRetries,
+          fetch: http.fetch,
+        });
   const admin = fetchClient({ baseURL: emulator.url, apiKey: 'sk-chaos', maxRetries: 6 });
   const assistant = await firstValueFrom(admin.assistants.create({ model: 'gpt-4o', tools: TOOLS }));
   const thread = await firstValueFrom(
