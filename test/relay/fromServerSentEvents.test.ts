@@ -5,7 +5,10 @@ import type { RunEvent } from '../../src/events/RunEvent';
 import { fromServerSentEvents } from '../../src/relay/fromServerSentEvents';
 import { collect, streamOf, utf8 } from './helpers';
 
-const created = { event: 'thread.run.created', data: { id: 'run_1', status: 'queued' } } as RunEvent;
+const created = {
+  event: 'thread.run.created',
+  data: { id: 'run_1', thread_id: 'thread_1', status: 'queued' },
+} as RunEvent;
 const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 const DONE = 'event: done\ndata: [DONE]\n\n';
 

@@ -15,8 +15,14 @@ import { collect } from './helpers';
  * once every connection is gone).
  */
 
-const created = { event: 'thread.run.created', data: { id: 'run_1', status: 'queued' } } as RunEvent;
-const completed = { event: 'thread.run.completed', data: { id: 'run_1', status: 'completed' } } as RunEvent;
+const created = {
+  event: 'thread.run.created',
+  data: { id: 'run_1', thread_id: 'thread_1', status: 'queued' },
+} as RunEvent;
+const completed = {
+  event: 'thread.run.completed',
+  data: { id: 'run_1', thread_id: 'thread_1', status: 'completed' },
+} as RunEvent;
 const frame = (event: RunEvent) => `event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`;
 const DONE = 'event: done\ndata: [DONE]\n\n';
 

@@ -8,6 +8,7 @@ import { RUN_EVENT_NAMES, type RunEvent } from '../../src/events/RunEvent';
 import type { ErrorPayload } from '../../src/events/types';
 import { fromServerSentEvents } from '../../src/relay/fromServerSentEvents';
 import { toServerSentEvents } from '../../src/relay/toServerSentEvents';
+import { eventBuilders } from '../../src/testing';
 import { readFixture, referenceEvents, sseFixtures } from '../helpers/fixtures';
 import { seeded } from '../helpers/seeded';
 import { collect, concatBytes, readChunks, splitAt, streamOf, text, utf8, viaJson } from './helpers';
@@ -48,7 +49,12 @@ const eventName = fc.oneof(
   // Names this version does not know pass through unchanged.
   fc.stringMatching(/^[a-z_]{1,12}(\.[a-z_]{1,12}){0,2}$/).map((rest) => `thread.${rest}`),
 );
-const runEvent = fc.record({ event: eventName, data: payload }).map((event) => event as unknown as RunEvent);
+// A known event carries the fields its payload must have (the reading side checks them, see
+// src/events/shapes.ts), over random extra fields; an unknown one carries anything.
+const runEvent = fc.record({ event: eventName, data: payload }).map(({ event, data }) => {
+  const build = (eventBuilders as Record<string, (() => RunEvent) | undefined>)[event];
+  return { event, data: build === undefined ? data : { ...data, ...build().data } } as unknown as RunEvent;
+});
 
 /** How a generated run ends, and what the reading side must see. */
 type Ending = { kind: 'complete' } | { kind: 'error'; error: unknown; expected: ErrorPayload };
@@ -111,7 +117,7 @@ describe('relay round trip', () => {
 
   it('keeps every event before an error of any type, and never sends a stack trace', async () => {
     const events = [
-      { event: 'thread.run.created', data: { id: 'run_1', status: 'queued' } },
+      { event: 'thread.run.created', data: { id: 'run_1', thread_id: 'thread_1', status: 'queued' } },
       { event: 'thread.message.delta', data: { id: 'msg_1', delta: { content: [] } } },
     ] as RunEvent[];
     const secret = new Error('database password rejected');

@@ -5,8 +5,14 @@ import { fromServerSentEvents } from '../../src/relay/fromServerSentEvents';
 import { toSSEResponse } from '../../src/relay/toSSEResponse';
 import { collect } from './helpers';
 
-const created = { event: 'thread.run.created', data: { id: 'run_1', status: 'queued' } } as RunEvent;
-const completed = { event: 'thread.run.completed', data: { id: 'run_1', status: 'completed' } } as RunEvent;
+const created = {
+  event: 'thread.run.created',
+  data: { id: 'run_1', thread_id: 'thread_1', status: 'queued' },
+} as RunEvent;
+const completed = {
+  event: 'thread.run.completed',
+  data: { id: 'run_1', thread_id: 'thread_1', status: 'completed' },
+} as RunEvent;
 
 describe('toSSEResponse', () => {
   it('answers 200 with the SSE headers and a body fromServerSentEvents reads back', async () => {
