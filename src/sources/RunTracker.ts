@@ -39,6 +39,11 @@ export class RunTracker {
   status: string | undefined;
   /** A terminal status or `requires_action` was observed: the source is done with the run. */
   finished = false;
+  /**
+   * A poll read a terminal status, even if its event is not emitted yet (the steps and messages
+   * are read first, and may fail): nothing is left to cancel.
+   */
+  endedOnServer = false;
   readonly steps = new Map<string, StepSeen>();
   readonly messages = new Map<string, MessageSeen>();
   /** Whether any `message_creation` step has been seen. */

@@ -119,6 +119,7 @@ export function pollRun(
     timer(delayMs).pipe(
       switchMap(() => client.runs.poll(threadId, runId)),
       switchMap(({ run, pollAfterMs }) => {
+        if (isTerminalStatus(run.status)) tracker.endedOnServer = true;
         let emitted = 0;
         const events$ = changes(run);
         firstPoll = false;

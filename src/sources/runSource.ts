@@ -192,6 +192,7 @@ export function runSource(
       if (
         settled ||
         tracker.finished ||
+        tracker.endedOnServer ||
         !config.cancelOnUnsubscribe ||
         threadId === undefined ||
         runId === undefined

@@ -21,7 +21,7 @@ export const OPEN_BUGS = {
    * messages fails; the source errors without having recorded the end and cancels a run it knew
    * had ended (a 400 reported to onCancelError).
    */
-  3: true,
+  3: false,
 } as const satisfies Record<number, boolean>;
 
 export type BugId = keyof typeof OPEN_BUGS;

@@ -54,7 +54,7 @@ const BUGS: { id: number | 'emulator'; test: string; where: string; what: string
     where:
       '`src/sources/pollRun.ts` (`changes`: the steps and, without message steps, the messages are listed before the run status event is emitted) with the teardown of `src/sources/runSource.ts`',
     what: 'A poll reads the run `completed`, then listing its steps or messages fails (an HTTP error, a redirect, an endless body, a list that never advances). The source errors before it emitted the status, so its tracker does not know the run ended, and it sends a cancel for a run it read ended; the 400 reaches `onCancelError` as an error.',
-    fix: 'Record the status a poll read (or treat the run as ended) before listing, so a failure after a terminal poll ends the source without a cancel.',
+    fix: 'Fixed: a poll that reads a terminal status records it (`endedOnServer`) before listing, so a failure after it ends the source without a cancel.',
   },
 ];
 
