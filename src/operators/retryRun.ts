@@ -53,10 +53,13 @@ const hasRetryHint = (reason: unknown): boolean =>
   (reason.headers['retry-after-ms'] !== undefined || reason.headers['retry-after'] !== undefined);
 
 /**
- * Subscribes again after a transient failure: an `AssistantsApiError` 408/409/429/5xx or an
- * `AssistantsConnectionError` raised before the attempt emitted any event (the run does not exist
- * yet), or a run that ended `failed` with `last_error.code` `rate_limit_exceeded` or
- * `server_error` (the next attempt starts a new run; the failed one is terminal, so that is safe).
+ * Subscribes again after a transient failure: an answer that says nothing was done (HTTP 429 or
+ * 503, or `x-should-retry: true`) or a failure to connect, raised before the attempt emitted any
+ * event (the run does not exist yet), or a run that ended `failed` with `last_error.code`
+ * `rate_limit_exceeded` or `server_error` (the next attempt starts a new run; the failed one is
+ * terminal, so that is safe). Other 5xx answers and a create that may have been applied
+ * (`RequestOutcomeUnknownError`) are not retried: the run may exist, and a retry would start (and
+ * bill) a second one.
  * A failed run that is retried is not emitted (the next attempt's `thread.run.created` starts a
  * fresh run in `runState`); once the retries are spent, it is emitted as usual.
  *
@@ -97,7 +100,9 @@ export function retryRun(config: RetryRunConfig = {}): MonoTypeOperatorFunction<
     throw new TypeError(`retryRun: retryable must be a function, got ${typeof retryable}.`);
   }
   const shouldRetry = (reason: unknown): boolean => {
-    const transient = reason instanceof Error ? isRetryable(reason) : isTransientRun(reason as Run);
+    // An error before the attempt emitted anything is its first request's: for the sources that
+    // start a run, a create. So the create rule applies: only answers that say nothing was done.
+    const transient = reason instanceof Error ? isRetryable(reason, true) : isTransientRun(reason as Run);
     return retryable ? retryable(reason, transient) : transient;
   };
   const wait = (reason: unknown, attempt: number): ObservableInput<unknown> => {

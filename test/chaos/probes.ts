@@ -29,7 +29,11 @@ export interface Exchange {
   submitted?: string[];
   /** The body of an event-stream answer as far as the client read it (when `keepStreams`). */
   streamBody?: string;
+  /** The run's status in a successful `GET …/runs/{run_id}` answer (a poll). */
+  runStatus?: string;
 }
+
+const RUN_PATH = /^\/v1\/threads\/[^/]+\/runs\/[^/]+$/;
 
 /** A `fetch` that records every exchange. */
 export function recordingFetch(options: { keepStreams?: boolean } = {}) {
@@ -51,6 +55,14 @@ export function recordingFetch(options: { keepStreams?: boolean } = {}) {
     const response = await fetch(url, init);
     exchange.status = response.status;
     exchange.answeredAt = monotonicMs();
+    if (exchange.method === 'GET' && response.ok && RUN_PATH.test(parsed.pathname)) {
+      // What the poll told the client (a small JSON body, read from a copy).
+      const run = (await response
+        .clone()
+        .json()
+        .catch(() => undefined)) as { status?: unknown } | undefined;
+      if (typeof run?.status === 'string') exchange.runStatus = run.status;
+    }
     if (!options.keepStreams || !response.body) return response;
     if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) return response;
     const chunks: Uint8Array[] = [];

@@ -24,8 +24,13 @@ const scheduler = () => new TestScheduler((actual, expected) => expect(actual).t
 
 const apiError = (status: number, headers: Record<string, string> = {}) =>
   new AssistantsApiError({ status, method: 'POST', url: '/threads/thread_1/runs', headers });
+/** A failure to connect: nothing was sent. */
 const connectionError = () =>
-  new AssistantsConnectionError('POST', '/threads/thread_1/runs', new Error('ECONNRESET'));
+  new AssistantsConnectionError(
+    'POST',
+    '/threads/thread_1/runs',
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }),
+  );
 
 const events = {
   a: runCreated(),
@@ -81,7 +86,7 @@ describe('retryRun: errors before the run exists', () => {
   });
 
   it('retries at most `count` times', () => {
-    const unavailable = apiError(500);
+    const unavailable = apiError(503);
     let attempts!: ReturnType<typeof attemptsOf>;
     scheduler().run(({ cold, expectObservable }) => {
       attempts = attemptsOf([() => cold('-#', undefined, unavailable)]);
@@ -99,7 +104,7 @@ describe('retryRun: errors before the run exists', () => {
     expect(attempts.subscriptions()).toBe(1);
   });
 
-  it('retries a connection failure (no answer) too', () => {
+  it('retries a failure to connect (nothing was sent) too', () => {
     scheduler().run(({ cold, expectObservable }) => {
       const { source } = attemptsOf([
         () => cold('-#', undefined, connectionError()),
@@ -107,6 +112,26 @@ describe('retryRun: errors before the run exists', () => {
       ]);
       expectObservable(source.pipe(retryRun({ delay: 10 }))).toBe('- 10ms -a-c|', events);
     });
+  });
+
+  it.each([
+    ['HTTP 500', apiError(500)],
+    ['HTTP 502', apiError(502)],
+    [
+      'a connection reset after sending',
+      new AssistantsConnectionError(
+        'POST',
+        '/threads/thread_1/runs',
+        Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      ),
+    ],
+  ])('does not retry %s before any event: the create may have been applied', (_, error) => {
+    let attempts!: ReturnType<typeof attemptsOf>;
+    scheduler().run(({ cold, expectObservable }) => {
+      attempts = attemptsOf([() => cold('-#', undefined, error), () => cold('-a-c|', events)]);
+      expectObservable(attempts.source.pipe(retryRun({ delay: 1 }))).toBe('-#', undefined, error);
+    });
+    expect(attempts.subscriptions()).toBe(1);
   });
 
   it('does not retry an error after the attempt emitted an event (its run exists)', () => {
@@ -134,7 +159,7 @@ describe('retryRun: errors before the run exists', () => {
 
   it('uses a delay function with the reason and the retry number; its completion also retries', () => {
     const calls: [unknown, number][] = [];
-    const first = apiError(502);
+    const first = apiError(503);
     const second = connectionError();
     scheduler().run(({ cold, expectObservable }) => {
       const { source } = attemptsOf([
