@@ -391,7 +391,8 @@ export function handleRequiresAction(
       return () => {
         subscription.unsubscribe();
         const run = owned;
-        if (completed || ended || run === undefined || !cancels) return;
+        // `tracker.endedOnServer`: a poll (of a continuation or a watch) read the run ended.
+        if (completed || ended || tracker.endedOnServer || run === undefined || !cancels) return;
         cancelOnLeave(client, run, resolved.onCancelError);
       };
     });

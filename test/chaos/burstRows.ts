@@ -5,7 +5,7 @@ import { drive, lastStatus, runIdOf } from './drive';
 import { check, type Rng, rngFor, SeedError, type SeedOutcome } from './harness';
 import { judgeEmissions, withBug } from './knownBugs';
 import { definePlans, type HandlerLedger, type Plan, planFor } from './plan';
-import { collect, comparable, type Exchange, repeatedSubmits } from './probes';
+import { collect, comparable, type Exchange, pollReadEnded, repeatedSubmits } from './probes';
 import type { RowContext, RowSpec } from './row';
 import {
   type ClientKind,
@@ -224,10 +224,7 @@ async function burstSeed(
       lastStatus(result.events) ?? '',
     );
     // A poll that read the run ended leaves nothing to cancel, even if what followed it failed.
-    const readEnded = world.exchanges.some((e) =>
-      ['completed', 'failed', 'cancelled', 'expired', 'incomplete'].includes(e.runStatus ?? ''),
-    );
-    const expectedCancels = runId !== undefined && !endedBefore && !readEnded ? 1 : 0;
+    const expectedCancels = runId !== undefined && !endedBefore && !pollReadEnded(world.exchanges) ? 1 : 0;
     check(cancels === expectedCancels, `${cancels} cancel requests, expected ${expectedCancels}`);
     check(runId === undefined || threadRuns(world).length === 1, 'the run was created twice');
     const bug = judgeEmissions({

@@ -1,6 +1,7 @@
 import { defer, finalize, from, lastValueFrom, type Observable, toArray } from 'rxjs';
 import type { AssistantsClient } from '../../src/client/AssistantsClient';
 import type { FetchFunction } from '../../src/client/fetchClient';
+import { isTerminalStatus } from '../../src/events/guards';
 import type { RunEvent } from '../../src/events/RunEvent';
 import type { Message, MessageContent } from '../../src/events/types';
 import { finalMessages } from '../../src/operators/finalMessages';
@@ -35,6 +36,10 @@ export interface Exchange {
 
 const RUN_PATH = /^\/v1\/threads\/[^/]+\/runs\/[^/]+$/;
 
+/** Whether a poll answered the client that the run had ended: nothing was left to cancel then. */
+export const pollReadEnded = (exchanges: readonly Exchange[]): boolean =>
+  exchanges.some((e) => isTerminalStatus(e.runStatus));
+
 /** A `fetch` that records every exchange. */
 export function recordingFetch(options: { keepStreams?: boolean } = {}) {
   const exchanges: Exchange[] = [];
@@ -55,8 +60,10 @@ export function recordingFetch(options: { keepStreams?: boolean } = {}) {
     const response = await fetch(url, init);
     exchange.status = response.status;
     exchange.answeredAt = monotonicMs();
-    if (exchange.method === 'GET' && response.ok && RUN_PATH.test(parsed.pathname)) {
-      // What the poll told the client (a small JSON body, read from a copy).
+    const length = Number(response.headers.get('content-length') ?? Number.NaN);
+    if (exchange.method === 'GET' && response.ok && RUN_PATH.test(parsed.pathname) && length < 1_000_000) {
+      // What the poll told the client, read from a copy of a body of known, small length (a
+      // hostile answer may never end: its copy is not read).
       const run = (await response
         .clone()
         .json()

@@ -40,7 +40,7 @@ describe.each(['stream', 'poll'] as const)(
         runs: {
           ...failing,
           list: () => of(aPage([found])),
-          poll: () => of({ run: aRun({ status: 'completed', created_at: found.created_at }) }),
+          poll: () => of({ run: aRun({ status: 'completed', created_at: found.created_at ?? 0 }) }),
         },
         steps: { list: () => of(aPage([])) },
         messages: { list: () => of(aPage([])) },
