@@ -7,7 +7,10 @@ import type { EmulatorFaults } from './faults';
 export interface EmulatorOptions {
   /** Port to listen on; `0` picks a free one. @default 0 */
   port?: number;
-  /** Interface to listen on. @default '127.0.0.1' */
+  /**
+   * Interface to listen on. The emulator has no real authentication: keep it on loopback unless
+   * the network is yours. @default '127.0.0.1'
+   */
   host?: string;
   /** When set, every request must carry `Authorization: Bearer <apiKey>` (or `api-key: <apiKey>`), else 401. */
   apiKey?: string;
@@ -15,15 +18,59 @@ export interface EmulatorOptions {
   brain?: Brain;
   /** Seeded fault injection (errors, latency, dropped streams). @default none */
   faults?: EmulatorFaults;
-  /** Pause before each event of a run (each delta, each status change). @default 2 */
+  /**
+   * Pause before each event of a run (each delta, each status change), in ms: `0` to 2^31-1
+   * (about 24.8 days, the longest a timer holds). @default 2
+   */
   latencyMs?: number;
-  /** Sent as the `openai-poll-after-ms` header when a run is retrieved. @default not sent */
+  /** Sent as the `openai-poll-after-ms` header when a run is retrieved, in ms (`0` to 2^31-1). @default not sent */
   pollAfterMs?: number;
   /**
    * How long after its creation a run expires (`expires_at`) if it has not ended by then, whether
-   * it is still working or waiting for tool outputs. @default 600_000 (ten minutes, as the service)
+   * it is still working or waiting for tool outputs, in ms (`0` to 2^31-1).
+   * @default 600_000 (ten minutes, as the service)
    */
   expiresAfterMs?: number;
+  /**
+   * Lets web pages call the emulator directly (CORS): `true` (or `'*'`) for any origin, or the
+   * origins allowed (`'http://localhost:5173'`, or a list). Off, a request that carries an
+   * `Origin` header (a browser's cross-origin request) gets a 403, so a page on another site can
+   * neither read nor change the emulator's threads. Allowed origins get
+   * `access-control-allow-origin`, and their preflights the headers they ask for.
+   * @default false
+   */
+  cors?: boolean | string | readonly string[];
+  /**
+   * Host names (without port) that requests may name in their `Host` header, besides the
+   * loopback names `127.0.0.1`, `localhost` and `[::1]` (any port) and the `host` the emulator
+   * is bound to. Another `Host` gets a 403: a web page that rebinds its own domain to 127.0.0.1
+   * (DNS rebinding) cannot reach the emulator. `['*']` allows every host (behind a proxy or in
+   * a container network you trust). @default []
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * How much the emulator keeps in memory. Each limit is a whole number ≥ 1 (the request log also
+   * takes 0), or `Infinity` to keep everything. @default see {@link EmulatorLimits}
+   */
+  limits?: EmulatorLimits;
+}
+
+/**
+ * The caps that keep a long-running emulator's memory bounded. Past a cap the oldest object of
+ * that kind is removed (finished runs and threads without an active run first) and answers 404
+ * from then on, as a deleted one would.
+ */
+export interface EmulatorLimits {
+  /** Entries kept in {@link Emulator.requests}: the newest. @default 1000 */
+  requestLog?: number;
+  /** Assistants kept. @default 1000 */
+  assistants?: number;
+  /** Threads kept, each with its messages and runs. @default 1000 */
+  threads?: number;
+  /** Runs kept, with their steps, over all threads. @default 1000 */
+  runs?: number;
+  /** Messages kept per thread (the oldest go first). @default 1000 */
+  messagesPerThread?: number;
 }
 
 /** One request the emulator answered, as logged in {@link Emulator.requests}. */
@@ -46,9 +93,12 @@ export interface Emulator {
   /** The value to pass as `baseURL`: `http://127.0.0.1:<port>/v1`. */
   readonly url: string;
   readonly port: number;
-  /** Every request received so far, in order of arrival (a live log; filter it by `endpoint` in tests). */
+  /**
+   * The requests received, in order of arrival: a live log of the newest `limits.requestLog`
+   * (1000 by default; filter it by `endpoint` in tests).
+   */
   readonly requests: readonly EmulatorRequest[];
-  /** Snapshots of every run, oldest first. */
+  /** Snapshots of every run kept (see `limits.runs`), oldest first. */
   runs(): Run[];
   /** Stops listening, ends every open connection and stream, and clears every timer. */
   close(): Promise<void>;

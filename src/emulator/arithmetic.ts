@@ -18,12 +18,13 @@ export const formatNumber = (value: number): string =>
 
 type Token = { kind: 'num'; value: number } | { kind: 'op'; value: string };
 
-function tokenize(text: string): Token[] | undefined {
+function tokenize(expression: string): Token[] | undefined {
   const tokens: Token[] = [];
+  // Sticky, so each token is matched where the last ended; no trailing space is left to skip.
   const pattern = /\s*(?:(\d+(?:\.\d*)?|\.\d+)|(\*\*|[-+*/%^()×÷]))/y;
+  const text = expression.trimEnd();
   let at = 0;
   while (at < text.length) {
-    if (/^\s*$/.test(text.slice(at))) break;
     pattern.lastIndex = at;
     const match = pattern.exec(text);
     if (!match) return undefined;

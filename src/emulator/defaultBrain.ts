@@ -1,13 +1,15 @@
 import type { FunctionDefinition } from '../events/types';
 import { evaluateArithmetic, formatNumber } from './arithmetic';
 import type { Brain, BrainAction } from './Brain';
+import { firstJsonObject } from './jsonText';
 
 /**
  * The emulator's deterministic default brain. For the latest user message of the thread:
  *
  * 1. If the run has function tools and the message contains a tool's name (the longest, if several
  *    do), it calls that tool once, with the first JSON object found in the message as arguments
- *    (`{}` if none). After the outputs arrive it replies `<name> returned: <output>` (one line per
+ *    (`{}` if none; quotes outside braces are prose, and at most 256 `{…}` that look like objects
+ *    are tried). After the outputs arrive it replies `<name> returned: <output>` (one line per
  *    call).
  * 2. Else, if the message (ignoring a trailing `=` or `?`) is an arithmetic expression, it replies
  *    with its value: `2 + 2` → `2 + 2 = 4` (`+ - * / % ^ **`, parentheses, at most 12 significant
@@ -41,7 +43,7 @@ export const defaultBrain: Brain = ({ run, lastUserText, toolResults }): BrainAc
         },
       ];
   }
-  const expression = lastUserText.trim().replace(/\s*[=?]\s*$/, '');
+  const expression = withoutTrailingMark(lastUserText);
   const value = evaluateArithmetic(expression);
   if (value !== undefined) return [{ type: 'text', text: `${expression} = ${formatNumber(value)}` }];
   return [{ type: 'text', text: `You said: "${lastUserText}"` }];
@@ -55,32 +57,12 @@ const mentionedTool = (functions: FunctionDefinition[], text: string): FunctionD
       undefined,
     );
 
-/** The first balanced `{…}` in the text that parses as a JSON object, re-serialised compactly. */
-function firstJsonObject(text: string): string | undefined {
-  for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
-    const end = matchingBrace(text, start);
-    if (end < 0) continue;
-    try {
-      const value: unknown = JSON.parse(text.slice(start, end + 1));
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
-    } catch {
-      // not JSON: try the next brace
-    }
-  }
-  return undefined;
-}
-
-function matchingBrace(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return i;
-  }
-  return -1;
+/**
+ * The text trimmed, without one trailing `=` or `?` (and the space before it). By hand: the regex
+ * `\s*[=?]\s*$` retries its `\s*` from every space of a long run of them, quadratic in its length.
+ */
+function withoutTrailingMark(text: string): string {
+  const trimmed = text.trim();
+  const last = trimmed.at(-1);
+  return last === '=' || last === '?' ? trimmed.slice(0, -1).trimEnd() : trimmed;
 }

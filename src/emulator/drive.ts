@@ -1,4 +1,5 @@
-import { from, Observable, type Subscription, timer } from 'rxjs';
+import { from, Observable, type Subscription } from 'rxjs';
+import { longTimer } from '../core/limits';
 
 /** What a run script waits for between two of its side effects: milliseconds, or a promise. */
 export type Pause = number | PromiseLike<unknown>;
@@ -26,7 +27,8 @@ export function drive(script: Generator<Pause, void, unknown>): Observable<never
         return;
       }
       const pause = step.value;
-      waiting = (typeof pause === 'number' ? timer(pause) : from(pause)).subscribe({
+      // A brain's delay may be longer than a timer holds: longTimer never fires early.
+      waiting = (typeof pause === 'number' ? longTimer(pause) : from(pause)).subscribe({
         next: advance,
         error: (error: unknown) => subscriber.error(error),
       });

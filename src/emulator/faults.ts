@@ -1,3 +1,4 @@
+import { checkDuration } from '../core/limits';
 import type { EndpointName } from './endpoints';
 import { createPrng } from './prng';
 
@@ -20,13 +21,17 @@ export interface StatusFault extends FaultRuleBase {
   type: 'status';
   /** e.g. `429`, `500`, `502`, `503`. */
   status: number;
-  /** Sent as `retry-after-ms` and (rounded up to seconds) `retry-after`. @default none for 5xx, 1000 for 429 */
+  /**
+   * Sent as `retry-after-ms` and (rounded up to seconds) `retry-after`, in ms (`0` to 2^31-1).
+   * @default none for 5xx, 1000 for 429
+   */
   retryAfterMs?: number;
 }
 
 /** Wait this long before handling the request. Latencies of several matching rules add up. */
 export interface LatencyFault extends FaultRuleBase {
   type: 'latency';
+  /** In ms, `0` to 2^31-1 (about 24.8 days, the longest a timer holds). */
   ms: number;
 }
 
@@ -121,7 +126,8 @@ function checkRule(rule: FaultRule, index: number): void {
     throw new TypeError(`${where}.probability must be between 0 and 1.`);
   if (rule.type === 'status' && !(Number.isInteger(rule.status) && rule.status >= 400 && rule.status <= 599))
     throw new TypeError(`${where}.status must be an HTTP error status (400-599), e.g. 429 or 503.`);
-  if (rule.type === 'latency' && !(rule.ms >= 0)) throw new TypeError(`${where}.ms must be a number >= 0.`);
+  if (rule.type === 'latency') checkDuration(`${where}.ms`, rule.ms, { zero: true, optional: false });
+  if (rule.type === 'status') checkDuration(`${where}.retryAfterMs`, rule.retryAfterMs, { zero: true });
   if (rule.type === 'drop' && rule.afterBytes !== undefined && !(rule.afterBytes >= 0))
     throw new TypeError(`${where}.afterBytes must be a number >= 0.`);
   if (rule.type === 'error_event' && rule.afterEvents !== undefined && !(rule.afterEvents >= 0))

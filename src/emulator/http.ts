@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonText';
 
 /** An OpenAI-shaped error answer: `{ error: { message, type, param, code } }` with its status. */
 export class ApiError extends Error {
@@ -35,7 +36,11 @@ export const notFound = (what: string, id: string): ApiError =>
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-/** Reads and parses a JSON request body; an empty body is `{}`. */
+/**
+ * Reads and parses a JSON request body; an empty body is `{}`. A body nested deeper than
+ * {@link MAX_JSON_DEPTH} is refused before it is parsed: nothing downstream (serialising a run,
+ * cloning it) has to cope with a value that would overflow the stack.
+ */
 export function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -49,6 +54,14 @@ export function readJsonBody(req: IncomingMessage): Promise<Record<string, unkno
       if (size > MAX_BODY_BYTES) return reject(badRequest('The request body is too large.'));
       const text = Buffer.concat(chunks).toString('utf8').trim();
       if (text === '') return resolve({});
+      if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+        return reject(
+          badRequest(
+            `The JSON body of your request is nested too deeply: at most ${MAX_JSON_DEPTH} levels of objects and arrays are allowed.`,
+            null,
+            'nesting_too_deep',
+          ),
+        );
       try {
         const body: unknown = JSON.parse(text);
         if (body !== null && typeof body === 'object' && !Array.isArray(body))

@@ -12,7 +12,7 @@ export type {
   BrainToolResult,
 } from './Brain';
 export { defaultBrain } from './defaultBrain';
-export type { Emulator, EmulatorOptions, EmulatorRequest } from './EmulatorOptions';
+export type { Emulator, EmulatorLimits, EmulatorOptions, EmulatorRequest } from './EmulatorOptions';
 export type { EndpointName } from './endpoints';
 export type {
   DropFault,

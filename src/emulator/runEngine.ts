@@ -1,4 +1,5 @@
 import { filter, type Observable, Subject, type Subscription, takeUntil, takeWhile, timer } from 'rxjs';
+import { longTimer } from '../core/limits';
 import { TERMINAL_STATUSES } from '../events/guards';
 import type { FunctionToolCall } from '../events/types';
 import type { Brain, BrainAction, BrainContext, BrainToolResult } from './Brain';
@@ -48,8 +49,12 @@ export class RunEngine {
     private readonly latencyMs: number,
   ) {
     this.ops = new RunOps(store, (runId, event, payload) => {
-      // A run that ended no longer expires: no timer outlives it.
-      if (RUN_END.has(event)) this.controls.get(runId)?.expiry?.unsubscribe();
+      // A run that ended no longer expires: no timer outlives it, and its control goes (a
+      // long-running emulator must not keep one per run it ever played).
+      if (RUN_END.has(event)) {
+        this.controls.get(runId)?.expiry?.unsubscribe();
+        this.controls.delete(runId);
+      }
       this.events.next({ runId, event, data: JSON.stringify(payload) });
     });
   }
@@ -74,7 +79,8 @@ export class RunEngine {
     this.controls.set(record.run.id, control);
     this.ops.emitRun(record, 'thread.run.created');
     this.ops.emitRun(record, 'thread.run.queued');
-    control.expiry = timer(Math.max(0, record.expiresAtMs - nowMs())).subscribe(() => {
+    // From a stored time, so through longTimer: a far `expires_at` never fires early.
+    control.expiry = longTimer(record.expiresAtMs - nowMs()).subscribe(() => {
       control.work?.unsubscribe();
       this.ops.endRun(record, 'expired');
     });

@@ -85,7 +85,8 @@ export class RunOps {
       run_id: record.run.id,
       status: 'in_progress',
     });
-    this.store.threads.get(record.run.thread_id)?.messages.push(message);
+    const thread = this.store.threads.get(record.run.thread_id);
+    if (thread) this.store.addMessage(thread, message);
     this.emit(record.run.id, 'thread.message.created', message);
     this.emit(record.run.id, 'thread.message.in_progress', message);
     return { message, step };

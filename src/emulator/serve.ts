@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Subscription, timer } from 'rxjs';
+import type { Subscription } from 'rxjs';
+import { longTimer } from '../core/limits';
+import { type AccessPolicy, createAccessPolicy } from './access';
 import type { App, Handler } from './app';
 import type { EmulatorRequest } from './EmulatorOptions';
 import { type EndpointName, matchEndpoint } from './endpoints';
@@ -58,13 +60,6 @@ const HANDLERS: Record<EndpointName, Handler> = {
   'steps.retrieve': retrieveStep,
 };
 
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
-  'access-control-allow-headers': '*',
-  'access-control-expose-headers': 'openai-poll-after-ms, retry-after, retry-after-ms, x-request-id',
-};
-
 const STREAMABLE: ReadonlySet<EndpointName> = new Set([
   'runs.create',
   'threads.createAndRun',
@@ -76,10 +71,17 @@ export interface ServeContext {
   app: App;
   apiKey: string | undefined;
   faults: FaultInjector;
+  /** Which hosts and origins may call (DNS rebinding, CORS). @default loopback hosts, no CORS */
+  access?: AccessPolicy;
+  /** The request log: the newest `requestLogSize` entries. */
   requests: EmulatorRequest[];
+  /** @default 1000 */
+  requestLogSize?: number;
   /** Holds every timer and stream of a request; `close()` unsubscribes it. */
   lifetime: Subscription;
 }
+
+const LOOPBACK_ONLY = createAccessPolicy(false, [], '127.0.0.1');
 
 /** The `node:http` request listener: auth, routing, faults, then the endpoint's handler. */
 export function createRequestListener(
@@ -91,6 +93,7 @@ export function createRequestListener(
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, ctx: ServeContext): Promise<void> {
+  const { access = LOOPBACK_ONLY, requestLogSize = 1_000 } = ctx;
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', 'http://emulator');
   const log: EmulatorRequest = {
@@ -101,26 +104,25 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: ServeConte
     status: 0,
     faults: [],
   };
+  // A ring of the newest entries: a long-running emulator must not keep every request.
   ctx.requests.push(log);
-  const headers = { ...CORS, 'x-request-id': newId('req'), 'openai-version': '2020-10-01' };
+  if (ctx.requests.length > requestLogSize) ctx.requests.splice(0, ctx.requests.length - requestLogSize);
+  const headers: Record<string, string> = { 'x-request-id': newId('req'), 'openai-version': '2020-10-01' };
   const answer = (status: number, body: unknown, extra: Record<string, string> = {}) => {
     log.status = status;
     if (!res.headersSent && !res.destroyed) sendJson(res, status, body, { ...headers, ...extra });
   };
-  if (method === 'OPTIONS') {
-    // CORS preflight, so a web app can call the emulator directly from the browser.
-    log.status = 204;
-    // `*` does not cover Authorization, so the asked-for headers are echoed.
-    const asked = req.headers['access-control-request-headers'];
-    res.writeHead(204, {
-      ...CORS,
-      'access-control-allow-headers': typeof asked === 'string' ? asked : '*',
-      'access-control-max-age': '600',
-    });
-    res.end();
-    return;
-  }
   try {
+    access.checkHost(req.headers);
+    if (method === 'OPTIONS') {
+      // A CORS preflight, answered only for an allowed origin.
+      const preflight = access.preflightHeaders(req.headers);
+      log.status = 204;
+      res.writeHead(204, { ...headers, ...preflight });
+      res.end();
+      return;
+    }
+    Object.assign(headers, access.corsHeaders(req.headers));
     checkAuth(req, ctx.apiKey);
     const match = matchEndpoint(method, url.pathname);
     if (!match) throw new ApiError(404, `Invalid URL (${method} ${url.pathname})`);
@@ -145,7 +147,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: ServeConte
       dropAfterBytes: decision.dropAfterBytes,
       errorAfterEvents: decision.errorAfterEvents,
     });
-    const subscription = reply.stream(sink);
+    let subscription: Subscription;
+    try {
+      subscription = reply.stream(sink);
+    } catch (error) {
+      // The 200 is out: the failure can only be told in the stream, which must still end.
+      sink.fail(failureMessage(error));
+      return;
+    }
     ctx.lifetime.add(subscription);
     res.on('close', () => {
       subscription.unsubscribe();
@@ -153,16 +162,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: ServeConte
     });
   } catch (error) {
     if (error instanceof ApiError) return answer(error.status, error.body, error.options.headers);
-    const message = error instanceof Error ? error.message : String(error);
-    answer(500, {
-      error: { message: `The emulator failed: ${message}`, type: 'server_error', param: null, code: null },
-    });
+    answer(500, { error: { message: failureMessage(error), type: 'server_error', param: null, code: null } });
   }
 }
 
+const failureMessage = (error: unknown): string =>
+  `The emulator failed: ${error instanceof Error ? error.message : String(error)}`;
+
 function checkAuth(req: IncomingMessage, apiKey: string | undefined): void {
   if (apiKey === undefined) return;
-  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+  const authorization = req.headers.authorization ?? '';
+  const bearer = /^bearer\s/i.test(authorization) ? authorization.slice(7).trim() : undefined;
   const given = bearer ?? (typeof req.headers['api-key'] === 'string' ? req.headers['api-key'] : undefined);
   if (given === undefined || given === '')
     throw new ApiError(
@@ -198,10 +208,13 @@ function faultError({ status, retryAfterMs }: NonNullable<FaultDecision['status'
   return new ApiError(status, `Emulated fault: HTTP ${status}.`, { headers });
 }
 
-/** A pause held by `lifetime`: if the emulator closes first, it never ends (its socket is gone anyway). */
+/**
+ * A pause held by `lifetime`: if the emulator closes first, it never ends (its socket is gone
+ * anyway). Latencies of several rules add up past what a timer holds: longTimer never fires early.
+ */
 const wait = (ms: number, lifetime: Subscription): Promise<void> =>
   new Promise((resolve) => {
-    const subscription = timer(ms).subscribe(() => {
+    const subscription = longTimer(ms).subscribe(() => {
       lifetime.remove(subscription);
       resolve();
     });

@@ -6,6 +6,8 @@ export interface SseSink {
   send(event: string, data: string): void;
   /** Writes `event: done\ndata: [DONE]\n\n` and ends the answer. */
   end(): void;
+  /** Writes an `error` frame with this message (`server_error`) and ends the answer, without `done`. */
+  fail(message: string): void;
   /** `true` once ended, dropped, or closed by the client. */
   readonly closed: boolean;
 }
@@ -18,17 +20,21 @@ export interface SseFaults {
   errorAfterEvents?: number | undefined;
 }
 
-const ERROR_FRAME = JSON.stringify({
-  code: 'server_error',
-  message: 'The server had an error while processing your request. Sorry about that! (emulated fault)',
-  param: null,
-  type: 'server_error',
-});
+const errorFrame = (message: string): string =>
+  `event: error\ndata: ${JSON.stringify({ code: 'server_error', message, param: null, type: 'server_error' })}\n\n`;
+
+const FAULT_MESSAGE =
+  'The server had an error while processing your request. Sorry about that! (emulated fault)';
+
+/** How far a stream's reader may fall behind (bytes written, not yet taken by the socket). */
+export const MAX_SSE_BACKLOG_BYTES = 8 * 1024 * 1024;
 
 /**
  * Starts an SSE answer. A drop destroys the socket as a flaky network would: nothing more is
  * written, and the client sees the connection end without `done`. An error event ends the answer
- * with an `error` frame instead of the rest of the events.
+ * with an `error` frame instead of the rest of the events. A reader that falls more than
+ * {@link MAX_SSE_BACKLOG_BYTES} behind is cut off the same way as a drop (the run goes on; it can
+ * be polled), so a stalled client cannot make the emulator buffer a whole long run.
  */
 export function openSse(
   res: ServerResponse,
@@ -71,18 +77,24 @@ export function openSse(
     }
     written += bytes.length;
     res.write(bytes);
+    if (res.writableLength > MAX_SSE_BACKLOG_BYTES) {
+      closed = true;
+      res.destroy();
+    }
+  };
+
+  const fail = (message: string): void => {
+    write(errorFrame(message));
+    if (!closed) res.end();
+    closed = true;
   };
 
   return {
     send: (event, data) => {
-      if (events++ === errorAfterEvents) {
-        write(`event: error\ndata: ${ERROR_FRAME}\n\n`);
-        if (!closed) res.end();
-        closed = true;
-        return;
-      }
+      if (events++ === errorAfterEvents) return fail(FAULT_MESSAGE);
       write(`event: ${event}\ndata: ${data}\n\n`);
     },
+    fail,
     end: () => {
       write('event: done\ndata: [DONE]\n\n');
       if (closed) return;

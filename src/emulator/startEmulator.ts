@@ -1,12 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import { Subscription } from 'rxjs';
+import { checkDuration } from '../core/limits';
 import type { Run } from '../events/types';
+import { createAccessPolicy } from './access';
 import { defaultBrain } from './defaultBrain';
-import type { Emulator, EmulatorOptions, EmulatorRequest } from './EmulatorOptions';
+import type { Emulator, EmulatorLimits, EmulatorOptions, EmulatorRequest } from './EmulatorOptions';
 import { createFaultInjector } from './faults';
 import { RunEngine } from './runEngine';
 import { createRequestListener } from './serve';
-import { EmulatorStore } from './store';
+import { DEFAULT_LIMITS, EmulatorStore } from './store';
 
 /**
  * Starts a local Assistants v2 server: a real HTTP server on loopback, in memory, that the official
@@ -30,6 +32,14 @@ import { EmulatorStore } from './store';
  * Replies stream in word-sized deltas. A run with `max_completion_tokens` (one chunk = one token)
  * ends `incomplete` when they run out. See {@link defaultBrain}, and {@link Brain} to script others.
  *
+ * It is a server people leave running, so by default it answers only requests that name a
+ * loopback host (`Host: 127.0.0.1 | localhost | [::1]`, any port; see `allowedHosts`) and no web
+ * page of another origin (CORS off; see `cors`); refused requests get a 403. Request handling is
+ * linear in the size of the request, a body may nest objects and arrays at most 64 levels deep
+ * (400 `nesting_too_deep`), a create that fails stores nothing, and memory is bounded: the request
+ * log and every kind of stored object are capped (`limits`, 1000 of each by default, the oldest
+ * going first), and a stream whose reader falls 8 MiB behind is cut (the run goes on).
+ *
  * ```
  * stream: created-queued-in_progress-step.created-step.in_progress-message.created-…-delta-delta-…-completed|
  * ```
@@ -50,8 +60,9 @@ import { EmulatorStore } from './store';
  * await emulator.close();
  * ```
  *
- * @throws TypeError for an invalid option (the message names it); the promise rejects when the port
- *   cannot be bound.
+ * @throws TypeError for an invalid option (the message names it), such as a duration above
+ *   2^31-1 ms (the longest a timer holds) or a malformed `cors` origin; the promise rejects when the
+ *   port cannot be bound.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const {
@@ -63,20 +74,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latencyMs = 2,
     pollAfterMs,
     expiresAfterMs = 600_000,
+    cors = false,
+    allowedHosts = [],
+    limits: limitOptions = {},
   } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new TypeError(
       `startEmulator: 'port' must be an integer from 0 to 65535 (0 picks a free one), got ${port}.`,
     );
   for (const [name, value] of Object.entries({ latencyMs, pollAfterMs, expiresAfterMs }))
-    if (value !== undefined && !(typeof value === 'number' && value >= 0 && Number.isFinite(value)))
-      throw new TypeError(
-        `startEmulator: '${name}' must be a finite number of milliseconds >= 0, got ${value}.`,
-      );
+    checkDuration(`startEmulator: '${name}'`, value, { zero: true });
   if (typeof brain !== 'function')
     throw new TypeError("startEmulator: 'brain' must be a function (context) => actions.");
+  const limits = checkLimits(limitOptions);
+  const access = createAccessPolicy(cors, allowedHosts, host);
 
-  const store = new EmulatorStore();
+  const store = new EmulatorStore(limits, (runId) => engine.forget(runId));
   const engine = new RunEngine(store, brain, latencyMs);
   const lifetime = new Subscription();
   const requests: EmulatorRequest[] = [];
@@ -85,7 +98,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       app: { store, engine, expiresAfterMs, pollAfterMs },
       apiKey,
       faults: createFaultInjector(faults),
+      access,
       requests,
+      requestLogSize: limits.requestLog,
       lifetime,
     }),
   );
@@ -108,6 +123,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return closing;
     },
   };
+}
+
+/** Every limit set: the given ones checked, the others at their defaults. */
+function checkLimits(limits: EmulatorLimits): Required<EmulatorLimits> {
+  if (limits === null || typeof limits !== 'object')
+    throw new TypeError("startEmulator: 'limits' must be an object, e.g. { runs: 100 }.");
+  const checked = { ...DEFAULT_LIMITS };
+  for (const name of Object.keys(DEFAULT_LIMITS) as (keyof EmulatorLimits)[]) {
+    const value = limits[name];
+    if (value === undefined) continue;
+    const least = name === 'requestLog' ? 0 : 1;
+    if (!(value === Number.POSITIVE_INFINITY || (Number.isSafeInteger(value) && value >= least)))
+      throw new TypeError(
+        `startEmulator: 'limits.${name}' must be a whole number >= ${least} or Infinity, got ${String(value)}.`,
+      );
+    checked[name] = value;
+  }
+  return checked;
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

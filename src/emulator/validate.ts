@@ -66,11 +66,21 @@ export function optionalMetadata(body: Body, key = 'metadata'): MetadataMap | un
   return { ...(value as MetadataMap) };
 }
 
-/** Tools, with the defaults the service fills in. */
+/** The most tools an assistant or a run may have. */
+const MAX_TOOLS = 128;
+
+/** Tools (at most 128), with the defaults the service fills in. */
 export function optionalTools(body: Body, key = 'tools'): AssistantTool[] | undefined {
   const value = body[key];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw invalidType(key, 'an array', value);
+  // As on the service; it also bounds the default brain's search for tool names in a message.
+  if (value.length > MAX_TOOLS)
+    throw badRequest(
+      `Invalid '${key}': array too long. Expected an array with maximum length ${MAX_TOOLS}, but got an array with length ${value.length} instead.`,
+      key,
+      'array_above_max_length',
+    );
   value.forEach((tool: unknown, i) => {
     const param = `${key}[${i}]`;
     if (!isObject(tool)) throw invalidType(param, 'an object', tool);

@@ -83,10 +83,36 @@ describe('rxjs-assistants-emulator', () => {
     expect(out).toContain('SIGTERM: stopping');
   });
 
+  it('keeps CORS off unless --cors is given, with origins or alone for any', async () => {
+    const urlOf = async (started: ReturnType<typeof run>) =>
+      /listening on (http:\/\/127\.0\.0\.1:\d+\/v1)$/.exec(await started.line)?.[1] ?? '';
+    const cases: [string[], string, number, string | null][] = [
+      [[], 'http://localhost:5173', 403, null],
+      [['--cors', 'http://localhost:5173'], 'http://localhost:5173', 200, 'http://localhost:5173'],
+      [['--cors', 'http://localhost:5173'], 'http://localhost:3000', 403, null],
+      [['--cors', '--latency-ms', '0'], 'https://any.example', 200, '*'],
+      [['--latency-ms', '0', '--cors'], 'https://any.example', 200, '*'],
+    ];
+    for (const [args, origin, status, allowed] of cases) {
+      const started = run(['--port', '0', ...args]);
+      const answer = await fetch(`${await urlOf(started)}/assistants`, { headers: { origin } });
+      expect([args, origin, answer.status, answer.headers.get('access-control-allow-origin')]).toEqual([
+        args,
+        origin,
+        status,
+        allowed,
+      ]);
+      started.child.kill('SIGTERM');
+      expect((await started.exit).code).toBe(0);
+    }
+  });
+
   it('prints usage for --help and fails on a bad option', async () => {
     const help = await run(['--help']).exit;
     expect(help.code).toBe(0);
     expect(help.out).toContain('Usage: rxjs-assistants-emulator');
+    expect(help.out).toContain('--cors [ORIGIN]');
+    expect(help.out).toContain('--allowed-host HOST');
     const bad = await run(['--port', 'abc']).exit;
     expect(bad.code).toBe(1);
     expect(bad.err).toContain("--port must be a number >= 0, got 'abc'");

@@ -3,7 +3,7 @@ import type { EmulatorOptions } from '../../src/emulator';
 import { emulatorPerTest } from '../helpers/emulators';
 import { rawApi, runFixture, slowBrain } from './helpers';
 
-// OpenAI-shaped errors (400, 401, 404) with the service's messages, and CORS for browsers.
+// OpenAI-shaped errors (400, 401, 404) with the service's messages, and CORS for browsers (opt-in).
 
 const startEmulator = emulatorPerTest();
 
@@ -98,8 +98,8 @@ describe('errors', () => {
 });
 
 describe('browsers', () => {
-  it('answers CORS preflights and sends CORS headers', async () => {
-    const emulator = await startEmulator({ pollAfterMs: 1 });
+  it('answers CORS preflights and sends CORS headers when cors is on', async () => {
+    const emulator = await startEmulator({ pollAfterMs: 1, cors: true });
     const preflight = await fetch(`${emulator.url}/threads/runs`, {
       method: 'OPTIONS',
       headers: {
@@ -110,7 +110,7 @@ describe('browsers', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization,content-type');
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
-    const answer = await rawApi(emulator).get('/assistants');
+    const answer = await rawApi(emulator, { origin: 'http://localhost:5173' }).get('/assistants');
     expect(answer.headers.get('access-control-allow-origin')).toBe('*');
     expect(answer.headers.get('access-control-expose-headers')).toContain('openai-poll-after-ms');
   });

@@ -45,7 +45,7 @@ export const createAssistant: Handler = ({ body }, { store }) => {
     metadata: optionalMetadata(body) ?? {},
     response_format: body['response_format'] ?? 'auto',
   };
-  store.assistants.set(assistant.id, assistant);
+  store.addAssistant(assistant);
   return { body: assistant };
 };
 

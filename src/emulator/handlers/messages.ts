@@ -18,7 +18,7 @@ export const createMessage: Handler = ({ ids: [threadId = ''], body }, { store }
     thread_id: threadId,
     ...input,
   });
-  thread.messages.push(message);
+  store.addMessage(thread, message);
   return { body: message };
 };
 

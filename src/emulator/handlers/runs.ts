@@ -3,7 +3,7 @@ import { streamRunEvents } from '../app';
 import { nowMs, nowSeconds, toSeconds } from '../clock';
 import { badRequest } from '../http';
 import { newId } from '../ids';
-import { type AssistantObject, messageObject, type RunObject } from '../objects';
+import { type AssistantObject, type MessageObject, messageObject, type RunObject } from '../objects';
 import { paginate } from '../paginate';
 import type { SseSink } from '../sse';
 import type { RunRecord, ThreadRecord } from '../store';
@@ -45,16 +45,17 @@ const positiveInteger = (body: Body, key: string): number | null => {
   return value;
 };
 
+/** A run built from a request, not stored yet: the `queued` run and the messages it adds first. */
+export interface NewRun {
+  record: RunRecord;
+  messages: MessageObject[];
+}
+
 /**
- * Validates a run body and stores the new `queued` run on the thread (not started yet). Throws the
- * service's 400 when the thread already has an active run.
+ * Validates a run body and builds the new `queued` run, storing nothing: a bad request changes
+ * nothing. Throws the service's 400 when the thread already has an active run.
  */
-export function createRunRecord(
-  app: App,
-  thread: ThreadRecord,
-  assistant: AssistantObject,
-  body: Body,
-): RunRecord {
+export function buildRun(app: App, thread: ThreadRecord, assistant: AssistantObject, body: Body): NewRun {
   const active = app.store.activeRun(thread);
   if (active) throw badRequest(`Thread ${thread.thread.id} already has an active run ${active.run.id}.`);
   const extra = body['additional_messages'];
@@ -120,37 +121,60 @@ export function createRunRecord(
     tool_choice: body['tool_choice'] ?? 'auto',
     parallel_tool_calls: parallel ?? true,
   };
-  for (const input of additional)
-    thread.messages.push(
-      messageObject({ id: newId('msg'), created_at: nowSeconds(), thread_id: thread.thread.id, ...input }),
-    );
+  const messages = additional.map((input) =>
+    messageObject({ id: newId('msg'), created_at: nowSeconds(), thread_id: thread.thread.id, ...input }),
+  );
   const record: RunRecord = {
     run,
     steps: [],
     assistant: structuredClone(assistant),
     expiresAtMs: createdMs + app.expiresAfterMs,
   };
-  thread.runs.push(record);
-  app.store.runs.set(run.id, record);
-  return record;
+  return { record, messages };
 }
 
-/** Starts a stored run and answers with it: the `queued` run, or its event stream after `prelude`. */
+/** Stores a built run and its messages on the thread; returns what takes them back out. */
+export function storeRun(app: App, thread: ThreadRecord, { record, messages }: NewRun): () => void {
+  for (const message of messages) app.store.addMessage(thread, message);
+  app.store.addRun(thread, record);
+  return () => {
+    app.store.deleteRun(record);
+    const added = new Set(messages.map((m) => m.id));
+    thread.messages = thread.messages.filter((m) => !added.has(m.id));
+  };
+}
+
+/**
+ * Starts a stored run and answers with it: the `queued` run, or its event stream after `prelude`.
+ * A run that cannot start is `discard`ed (taken out of the store, with what its request added),
+ * so the thread is not left locked by a run nothing plays; the error goes on to the answer.
+ */
 export function runReply(
   app: App,
   record: RunRecord,
   stream: boolean,
+  discard: () => void,
   prelude?: (sink: SseSink) => void,
 ): JsonReply | StreamReply {
+  const start = (beforeDiscard?: () => void): void => {
+    try {
+      app.engine.start(record);
+    } catch (error) {
+      beforeDiscard?.();
+      discard();
+      throw error;
+    }
+  };
   if (!stream) {
-    app.engine.start(record);
+    start();
     return { body: record.run };
   }
   return {
     stream: (sink) => {
       prelude?.(sink);
       const subscription = streamRunEvents(app, record.run.id, sink);
-      app.engine.start(record);
+      // Unsubscribed first: discarding the run would end its stream with `done`.
+      start(() => subscription.unsubscribe());
       return subscription;
     },
   };
@@ -174,8 +198,9 @@ export const assistantOf = (app: App, body: Body): AssistantObject => {
 export const createRun: Handler = ({ ids: [threadId = ''], body }, app) => {
   const thread = app.store.thread(threadId);
   checkArgs(body, RUN_FIELDS);
-  const record = createRunRecord(app, thread, assistantOf(app, body), body);
-  return runReply(app, record, body['stream'] === true);
+  const run = buildRun(app, thread, assistantOf(app, body), body);
+  const discard = storeRun(app, thread, run);
+  return runReply(app, run.record, body['stream'] === true, discard);
 };
 
 /** `GET /threads/{thread_id}/runs` */

@@ -25,6 +25,7 @@ export const submitToolOutputs: Handler = ({ ids: [threadId = '', runId = ''], b
   if (!Array.isArray(outputs))
     throw badRequest("Invalid type for 'tool_outputs': expected an array.", 'tool_outputs', 'invalid_type');
   const pending = required_action.submit_tool_outputs.tool_calls.map((call) => call.id);
+  const isPending = new Set(pending);
   const answers = new Map<string, string>();
   outputs.forEach((item: unknown, i) => {
     const param = `tool_outputs[${i}]`;
@@ -46,7 +47,7 @@ export const submitToolOutputs: Handler = ({ ids: [threadId = '', runId = ''], b
         `${param}.output`,
         'invalid_type',
       );
-    if (!pending.includes(id))
+    if (!isPending.has(id))
       throw badRequest(
         `Invalid '${param}.tool_call_id': no pending tool call '${id}' in run ${record.run.id}.`,
         `${param}.tool_call_id`,

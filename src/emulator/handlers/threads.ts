@@ -1,14 +1,14 @@
-import type { App, Handler } from '../app';
+import type { Handler } from '../app';
 import { nowSeconds } from '../clock';
 import { badRequest } from '../http';
 import { newId } from '../ids';
 import { messageObject, type ThreadObject } from '../objects';
 import type { ThreadRecord } from '../store';
 import { type Body, checkArgs, messageInput, optionalMetadata } from '../validate';
-import { assistantOf, createRunRecord, RUN_FIELDS, runReply } from './runs';
+import { assistantOf, buildRun, RUN_FIELDS, runReply, storeRun } from './runs';
 
-/** Validates a thread body (`prefix` names where it sits) and stores the new thread with its messages. */
-function createThreadRecord({ store }: App, body: Body, prefix = ''): ThreadRecord {
+/** Validates a thread body (`prefix` names where it sits) and builds the thread with its messages, storing nothing. */
+function buildThread(body: Body, prefix = ''): ThreadRecord {
   checkArgs(body, ['messages', 'tool_resources', 'metadata'], prefix);
   const messages = body['messages'] ?? [];
   if (!Array.isArray(messages))
@@ -17,7 +17,6 @@ function createThreadRecord({ store }: App, body: Body, prefix = ''): ThreadReco
       `${prefix}messages`,
       'invalid_type',
     );
-  // Every message is checked before anything is stored, so a bad request changes nothing.
   const inputs = messages.map((m: unknown, i) => messageInput(m, `${prefix}messages[${i}]`));
   const thread: ThreadObject = {
     id: newId('thread'),
@@ -26,19 +25,21 @@ function createThreadRecord({ store }: App, body: Body, prefix = ''): ThreadReco
     metadata: optionalMetadata(body) ?? {},
     tool_resources: body['tool_resources'] ?? {},
   };
-  const record: ThreadRecord = {
+  return {
     thread,
     messages: inputs.map((input) =>
       messageObject({ id: newId('msg'), created_at: thread.created_at, thread_id: thread.id, ...input }),
     ),
     runs: [],
   };
-  store.threads.set(thread.id, record);
-  return record;
 }
 
 /** `POST /threads` */
-export const createThread: Handler = ({ body }, app) => ({ body: createThreadRecord(app, body).thread });
+export const createThread: Handler = ({ body }, { store }) => {
+  const record = buildThread(body);
+  store.addThread(record);
+  return { body: record.thread };
+};
 
 /** `GET /threads/{thread_id}` */
 export const retrieveThread: Handler = ({ ids: [id = ''] }, { store }) => ({ body: store.thread(id).thread });
@@ -54,8 +55,7 @@ export const updateThread: Handler = ({ ids: [id = ''], body }, { store }) => {
 };
 
 /** `DELETE /threads/{thread_id}`: its runs stop. */
-export const deleteThread: Handler = ({ ids: [id = ''] }, { store, engine }) => {
-  for (const record of store.thread(id).runs) engine.forget(record.run.id);
+export const deleteThread: Handler = ({ ids: [id = ''] }, { store }) => {
   store.deleteThread(id);
   return { body: { id, object: 'thread.deleted', deleted: true } };
 };
@@ -67,15 +67,14 @@ export const createThreadAndRun: Handler = ({ body }, app) => {
   const threadBody = body['thread'] ?? {};
   if (threadBody === null || typeof threadBody !== 'object' || Array.isArray(threadBody))
     throw badRequest("Invalid type for 'thread': expected an object.", 'thread', 'invalid_type');
-  const thread = createThreadRecord(app, threadBody as Body, 'thread.');
-  try {
-    const record = createRunRecord(app, thread, assistant, body);
-    return runReply(app, record, body['stream'] === true, (sink) =>
-      sink.send('thread.created', JSON.stringify(thread.thread)),
-    );
-  } catch (error) {
-    // A run that cannot start leaves no thread behind.
-    app.store.deleteThread(thread.thread.id);
-    throw error;
-  }
+  // Thread and run are both validated and built before either is stored.
+  const thread = buildThread(threadBody as Body, 'thread.');
+  const run = buildRun(app, thread, assistant, body);
+  app.store.addThread(thread);
+  storeRun(app, thread, run);
+  // A run that cannot start leaves no thread behind.
+  const discard = () => app.store.deleteThread(thread.thread.id);
+  return runReply(app, run.record, body['stream'] === true, discard, (sink) =>
+    sink.send('thread.created', JSON.stringify(thread.thread)),
+  );
 };
