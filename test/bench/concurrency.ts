@@ -57,7 +57,12 @@ export async function concurrency(): Promise<Section> {
   const words = Array.from({ length: WORDS }, (_, i) => `${i === 0 ? '' : ' '}word${i}`);
   const expected = words.join('');
   const brain: Brain = () => [{ type: 'text', text: words }];
-  const emulator = await startEmulator({ brain, latencyMs: 2 });
+  // A thousand runs at once: no cap on what the emulator keeps (its defaults keep 1,000).
+  const emulator = await startEmulator({
+    brain,
+    latencyMs: 2,
+    limits: { runs: Infinity, threads: Infinity, assistants: Infinity, requestLog: Infinity },
+  });
   const results: ChildResult[] = [];
   try {
     const setup = new OpenAI({ baseURL: emulator.url, apiKey: 'sk-bench' });

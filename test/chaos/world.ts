@@ -139,12 +139,13 @@ export const threadRuns = (world: World): Run[] =>
 export async function quiet(world: World, limitMs = 10_000): Promise<void> {
   const start = monotonicMs();
   for (;;) {
-    const seen = world.emulator.requests.length;
+    // The newest entry, not the count: the log keeps only the newest `limits.requestLog`.
+    const seen = world.emulator.requests.at(-1);
     const pending = world.emulator.requests.some((r) => r.status === 0);
     await sleep(pending ? 5 : 30);
     if (
       !pending &&
-      world.emulator.requests.length === seen &&
+      world.emulator.requests.at(-1) === seen &&
       world.emulator.requests.every((r) => r.status !== 0)
     )
       return;
