@@ -10,17 +10,41 @@ interface Entry {
   lastFailure: unknown;
 }
 
+/** The ledger of one run's calls (see {@link ToolOutputLedger.forRun}). Internal. */
+export type RunLedger = Pick<
+  ToolOutputLedger,
+  'has' | 'accepted' | 'output' | 'sends' | 'lastFailure' | 'record' | 'sending' | 'accept' | 'failed'
+>;
+
 /** Ids remembered per operator; the oldest are forgotten past this (a long-lived, shared operator). */
 const MAX_REMEMBERED_CALLS = 10_000;
 
 /**
- * The tool call ids one `handleRequiresAction(...)` has executed and submitted, across all its
- * subscriptions, so that a re-observed `requires_action` (a poll that read the run early, a
- * re-subscription) never runs a handler twice, and a lost submit request is sent again with the
- * same output. Internal.
+ * The tool calls one `handleRequiresAction(...)` has executed and submitted, per run, across all
+ * its subscriptions, so that a re-observed `requires_action` (a poll that read the run early, a
+ * re-subscription of a watch, a `retry()`) never runs a handler twice, and a lost submit request
+ * is sent again with the same output. Keyed by run and call id: a server that numbers calls per
+ * run (`call_0` in every run) still gets each run's calls run. Internal.
  */
 export class ToolOutputLedger {
   private readonly entries = new Map<string, Entry>();
+
+  /** The ledger of one run: the same questions and records, for that run's call ids. */
+  forRun(runId: string): RunLedger {
+    const key = (id: string) => `${runId}\u0000${id}`;
+    const keys = (ids: readonly string[]) => ids.map(key);
+    return {
+      has: (id) => this.has(key(id)),
+      accepted: (id) => this.accepted(key(id)),
+      output: (id) => this.output(key(id)),
+      sends: (id) => this.sends(key(id)),
+      lastFailure: (id) => this.lastFailure(key(id)),
+      record: (id, output) => this.record(key(id), output),
+      sending: (ids) => this.sending(keys(ids)),
+      accept: (ids) => this.accept(keys(ids)),
+      failed: (ids, error) => this.failed(keys(ids), error),
+    };
+  }
 
   /** `true` once the call's handler gave an output (or an error string was decided for it). */
   has(id: string): boolean {

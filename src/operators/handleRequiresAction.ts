@@ -19,40 +19,29 @@ import type { RunEvent } from '../events/RunEvent';
 import type { RequiredActionFunctionToolCall, Run } from '../events/types';
 import { cancelOnLeave } from '../sources/cancelOnLeave';
 import { cancelRun } from '../sources/cancelRun';
-import { isLeftAlone } from '../sources/leftAlone';
+import { isAfterEnd, isLeftAlone } from '../sources/marks';
 import { type RunConfig, type RunRef, resolveRunConfig } from '../sources/RunConfig';
-import { RunTracker } from '../sources/RunTracker';
+import { runShown, showEvent } from '../sources/RunShown';
 import { runStatusEvent } from '../sources/snapshotEvents';
-import { watchRunFrom } from '../sources/watchRun';
-import type { ToolCallFailureReason } from './runToolCall';
-import { type FailedToolCall, runToolRound } from './runToolRound';
-import { type SubmitRoundContext, submitToolRound } from './submitToolRound';
+import { watchRun } from '../sources/watchRun';
+import { runToolRound } from './runToolRound';
+import { submitOutputs } from './submitOutputs';
 import { ToolOutputLedger } from './ToolOutputLedger';
+import { RepeatedToolCallsError, RequiredActionExpiredError, ToolCallError } from './toolErrors';
 
-export type { ToolCallFailureReason } from './runToolCall';
+export type {
+  ToolCallFailureReason,
+  ToolCallHandler,
+  ToolContext,
+  ToolHandler,
+  ToolHandlers,
+} from './runToolCall';
+export { RepeatedToolCallsError, RequiredActionExpiredError, ToolCallError } from './toolErrors';
 
-/** What every handler receives besides the call: aborted when its result is no longer wanted. */
-export interface ToolContext {
-  /** Aborted on unsubscribe, on the per-call timeout, and when another call ends the round. */
-  readonly signal: AbortSignal;
-}
+import type { ToolHandlers } from './runToolCall';
 
-/**
- * The handler of one function: gets the parsed JSON arguments (type them in the handler's own
- * signature), the call, and a {@link ToolContext}. Returns the output: a string is used as is; a
- * Promise, Observable or AsyncIterable is awaited for its last value; any other value is
- * JSON-serialised; `undefined` (or an Observable that completes empty) gives `''`.
- */
-export type ToolHandler = {
-  // A method signature, so that `(args: { city: string }) => …` is accepted for `args: unknown`.
-  handle(args: unknown, toolCall: RequiredActionFunctionToolCall, context: ToolContext): unknown;
-}['handle'];
-
-/** One function for every call: routes on `toolCall.function.name` and parses the arguments itself. */
-export type ToolCallHandler = (toolCall: RequiredActionFunctionToolCall, context: ToolContext) => unknown;
-
-/** A {@link ToolHandler} per function name, or one {@link ToolCallHandler} for all calls. */
-export type ToolHandlers = { readonly [functionName: string]: ToolHandler } | ToolCallHandler;
+/** Looks at a run that asks again for answered calls before {@link RepeatedToolCallsError}. */
+const MAX_REPEATED_ROUNDS = 3;
 
 /** Options of {@link handleRequiresAction}; the {@link RunConfig} part applies to the continuation. */
 export interface HandleRequiresActionConfig extends RunConfig {
@@ -75,80 +64,6 @@ export interface HandleRequiresActionConfig extends RunConfig {
    * @default 'submit'
    */
   onError?: 'submit' | 'cancel' | 'error';
-}
-
-/** A tool call failed under `onError: 'error'`. Carries the call and the handler's error as `cause`. */
-export class ToolCallError extends AssistantsError {
-  override readonly name = 'ToolCallError';
-  readonly reason: ToolCallFailureReason;
-  readonly toolCall: RequiredActionFunctionToolCall;
-  readonly functionName: string;
-  readonly threadId: string;
-  readonly runId: string;
-
-  constructor(run: RunRef, result: FailedToolCall) {
-    const { call, failure } = result;
-    super(
-      `Tool call ${call.id} (${call.function?.name}) of run ${run.runId} failed: ${reasonOf(failure.cause)}`,
-      {
-        cause: failure.cause,
-      },
-    );
-    this.reason = failure.reason;
-    this.toolCall = call;
-    this.functionName = call.function?.name ?? '';
-    this.threadId = run.threadId;
-    this.runId = run.runId;
-  }
-}
-
-/** The run's `expires_at` passed while its tool handlers were still running; nothing was submitted. */
-export class RequiredActionExpiredError extends AssistantsError {
-  override readonly name = 'RequiredActionExpiredError';
-  readonly threadId: string;
-  readonly runId: string;
-  /** The run's `expires_at`, in epoch seconds. */
-  readonly expiresAt: number;
-  /** The calls whose handlers had not finished. */
-  readonly pendingCalls: readonly RequiredActionFunctionToolCall[];
-
-  constructor(run: RunRef, expiresAt: number, pendingCalls: readonly RequiredActionFunctionToolCall[]) {
-    const pending = pendingCalls.map((call) => `${call.function?.name} ${call.id}`).join(', ');
-    super(
-      `Run ${run.runId} expired at ${new Date(expiresAt * 1000).toISOString()} while its tools were still ` +
-        `running (${pending}); no outputs were submitted.`,
-    );
-    this.threadId = run.threadId;
-    this.runId = run.runId;
-    this.expiresAt = expiresAt;
-    this.pendingCalls = pendingCalls;
-  }
-}
-
-/** Looks at a run that asks again for answered calls before {@link RepeatedToolCallsError}. */
-const MAX_REPEATED_ROUNDS = 3;
-
-/**
- * The run keeps asking for tool calls whose outputs the server already accepted (it reuses call
- * ids, or never takes the outputs in). Nothing was run or submitted twice.
- */
-export class RepeatedToolCallsError extends AssistantsError {
-  override readonly name = 'RepeatedToolCallsError';
-  readonly threadId: string;
-  readonly runId: string;
-  /** The ids the run asked for again. */
-  readonly callIds: readonly string[];
-
-  constructor(run: RunRef, calls: readonly RequiredActionFunctionToolCall[], looks: number) {
-    const ids = calls.map((call) => call.id);
-    super(
-      `Run ${run.runId} still asks for tool calls whose outputs the server already accepted (${ids.join(', ')}), ` +
-        `after ${looks} more look(s); no handler was run or output submitted twice.`,
-    );
-    this.threadId = run.threadId;
-    this.runId = run.runId;
-    this.callIds = ids;
-  }
 }
 
 const isPause = (event: RunEvent): boolean =>
@@ -276,37 +191,45 @@ export function handleRequiresAction(
   checkConfig(handlers, config ?? {});
   const { concurrency = Infinity, timeoutMs, onError = 'submit', ...runConfig } = config ?? {};
   const resolved = resolveRunConfig('handleRequiresAction', runConfig);
-  // The operator cancels the run (once) when its subscriber leaves; the sources it starts must not.
-  const sourceConfig: RunConfig = { ...runConfig, cancelOnUnsubscribe: false };
   const cancelConfig = runConfig.poll === undefined ? {} : { poll: runConfig.poll };
-  const ledger = new ToolOutputLedger();
+  // Per operator, per run: a re-observed pause (a poll that read the run early, a re-subscribed
+  // watch, a retry) never runs a handler twice.
+  const ledgers = new ToolOutputLedger();
 
   return (source) =>
     new Observable<RunEvent>((subscriber) => {
+      /** What this subscription has passed on, for the sources it starts to carry on from. */
+      let shown = runShown();
       /** The run, from its first `requires_action` on, when the operator drives it. */
       let owned: RunRef | undefined;
       /** Whether leaving cancels `owned`: as configured, else as the source that paused it would. */
       let cancels = false;
-      /** Nothing left to cancel: terminal, cancelled by the operator, or expired. */
+      /** Nothing left to cancel: terminal, cancelled by the operator, expired, or read ended. */
       let ended = false;
       let completed = false;
       /** Rounds in a row that listed only calls whose outputs the server already took. */
       let repeats = 0;
-      // What this subscription has shown of the run: continuations and watches show only what is new.
-      const tracker = new RunTracker();
+
+      // The sources the operator starts never cancel: it does, once, whichever is running.
+      const sourceConfig = (): RunConfig => ({ ...runConfig, cancelOnUnsubscribe: false, shown });
+      const watch = (ref: RunRef) => defer(() => watchRun(client, ref, sourceConfig()));
 
       const note = (event: RunEvent): void => {
-        // `data?.`: whatever an upstream emits must not throw here (a custom source, a relay).
-        if (isRunStatusEvent(event) && typeof event.data?.status === 'string') {
-          const run = event.data;
-          if (isPause(event) && pauseProblem(run) === undefined && owned?.runId !== run.id) {
-            owned = { threadId: run.thread_id, runId: run.id };
-            cancels = runConfig.cancelOnUnsubscribe ?? !isLeftAlone(event);
-          }
-          if (isTerminalStatus(run.status)) ended = true;
+        // Whatever an upstream emits must not throw here (a custom source, a relay): a payload the
+        // fold cannot read only leaves what was shown as it was.
+        try {
+          shown = showEvent(shown, event);
+        } catch {}
+        if (!isRunStatusEvent(event) || typeof event.data?.status !== 'string') return;
+        const run = event.data;
+        if (isPause(event) && pauseProblem(run) === undefined && owned?.runId !== run.id) {
+          owned = { threadId: run.thread_id, runId: run.id };
+          cancels = runConfig.cancelOnUnsubscribe ?? !isLeftAlone(event);
         }
+        if (isTerminalStatus(run.status)) ended = true;
       };
 
+      /** One segment of the run (a source), then the round its pause calls for, if it paused. */
       const follow = (events$: Observable<RunEvent>): Observable<RunEvent> =>
         defer(() => {
           let paused: Run | undefined;
@@ -322,14 +245,7 @@ export function handleRequiresAction(
           );
         });
 
-      const submitContext: SubmitRoundContext = {
-        client,
-        ledger,
-        config: sourceConfig,
-        watch: (ref) => watchRunFrom(client, ref, sourceConfig, tracker),
-        tracker,
-      };
-
+      /** A round: run the calls the pause lists, submit their outputs, follow the continuation. */
       const round = (run: Run): Observable<RunEvent> => {
         const problem = pauseProblem(run);
         if (problem !== undefined) {
@@ -342,6 +258,7 @@ export function handleRequiresAction(
         }
         const ref: RunRef = { threadId: run.thread_id, runId: run.id };
         const calls = run.required_action?.submit_tool_outputs.tool_calls ?? [];
+        const ledger = ledgers.forRun(run.id);
         if (calls.every((call) => ledger.accepted(call.id))) {
           // A poll read the run before it took in the outputs the server already acknowledged:
           // look again, a bounded number of times. A server that keeps asking for calls it was
@@ -349,7 +266,7 @@ export function handleRequiresAction(
           if (++repeats > MAX_REPEATED_ROUNDS) {
             return throwError(() => new RepeatedToolCallsError(ref, calls, repeats - 1));
           }
-          return timer(resolved.poll.intervalMs).pipe(concatMap(() => follow(submitContext.watch(ref))));
+          return timer(resolved.poll.intervalMs).pipe(concatMap(() => follow(watch(ref))));
         }
         repeats = 0;
         const fresh = calls.filter((call) => !ledger.has(call.id));
@@ -367,21 +284,29 @@ export function handleRequiresAction(
                 return throwError(
                   () => new RequiredActionExpiredError(ref, run.expires_at ?? 0, outcome.pending),
                 );
-              case 'failed':
-                if (onError === 'error') return throwError(() => new ToolCallError(ref, outcome.result));
+              case 'failed': {
+                const { call, failure } = outcome.result;
+                if (onError === 'error') {
+                  return throwError(() => new ToolCallError(ref, call, failure.reason, failure.cause));
+                }
                 ended = true;
                 return follow(cancelRun(client, ref, cancelConfig).pipe(map(runStatusEvent)));
+              }
               case 'done':
                 for (const result of outcome.results) ledger.record(result.call.id, result.output);
-                return follow(submitToolRound(submitContext, ref, calls));
+                return follow(submitOutputs({ client, ledger, config: sourceConfig, watch }, ref, calls));
             }
           }),
         );
       };
 
-      const subscription = follow(source.pipe(tap((event) => tracker.observe(event)))).subscribe({
+      const subscription = follow(source).subscribe({
         next: (event) => subscriber.next(event),
-        error: (error) => subscriber.error(error),
+        error: (error) => {
+          // A source that read the run ended before it failed: there is nothing to cancel.
+          if (isAfterEnd(error)) ended = true;
+          subscriber.error(error);
+        },
         complete: () => {
           completed = true;
           subscriber.complete();
@@ -391,8 +316,7 @@ export function handleRequiresAction(
       return () => {
         subscription.unsubscribe();
         const run = owned;
-        // `tracker.endedOnServer`: a poll (of a continuation or a watch) read the run ended.
-        if (completed || ended || tracker.endedOnServer || run === undefined || !cancels) return;
+        if (completed || ended || run === undefined || !cancels) return;
         cancelOnLeave(client, run, resolved.onCancelError);
       };
     });

@@ -14,7 +14,29 @@ import {
 } from 'rxjs';
 import { reasonOf } from '../errors/AssistantsError';
 import type { RequiredActionFunctionToolCall } from '../events/types';
-import type { ToolHandlers } from './handleRequiresAction';
+
+/** What every handler receives besides the call: aborted when its result is no longer wanted. */
+export interface ToolContext {
+  /** Aborted on unsubscribe, on the per-call timeout, and when another call ends the round. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The handler of one function: gets the parsed JSON arguments (type them in the handler's own
+ * signature), the call, and a {@link ToolContext}. Returns the output: a string is used as is; a
+ * Promise, Observable or AsyncIterable is awaited for its last value; any other value is
+ * JSON-serialised; `undefined` (or an Observable that completes empty) gives `''`.
+ */
+export type ToolHandler = {
+  // A method signature, so that `(args: { city: string }) => …` is accepted for `args: unknown`.
+  handle(args: unknown, toolCall: RequiredActionFunctionToolCall, context: ToolContext): unknown;
+}['handle'];
+
+/** One function for every call: routes on `toolCall.function.name` and parses the arguments itself. */
+export type ToolCallHandler = (toolCall: RequiredActionFunctionToolCall, context: ToolContext) => unknown;
+
+/** A {@link ToolHandler} per function name, or one {@link ToolCallHandler} for all calls. */
+export type ToolHandlers = { readonly [functionName: string]: ToolHandler } | ToolCallHandler;
 
 /** Why a tool call produced no output of its own. Internal. */
 export type ToolCallFailureReason = 'unknown_function' | 'handler_error' | 'timeout';

@@ -12,8 +12,7 @@ import {
 } from 'rxjs';
 import { longTimer } from '../core/limits';
 import type { RequiredActionFunctionToolCall } from '../events/types';
-import type { ToolHandlers } from './handleRequiresAction';
-import { runToolCall, type ToolCallResult } from './runToolCall';
+import { runToolCall, type ToolCallResult, type ToolHandlers } from './runToolCall';
 
 /** A {@link ToolCallResult} whose handler failed. Internal. */
 export type FailedToolCall = ToolCallResult & { failure: NonNullable<ToolCallResult['failure']> };

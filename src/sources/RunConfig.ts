@@ -1,4 +1,5 @@
 import { checkDuration } from '../core/limits';
+import type { RunShown } from './RunShown';
 
 /** Ids of a run on the server. */
 export interface RunRef {
@@ -63,6 +64,14 @@ export interface RunConfig {
    * @default a `console.warn` naming the run
    */
   onCancelError?: (error: unknown, run: RunRef) => void;
+  /**
+   * What the subscriber was already shown of this run, when a source carries on from an earlier
+   * one (as `handleRequiresAction` does with the continuation after tool outputs, or a watch):
+   * a poll then shows only what is new. Fold it from the events shown with `runShown()` and
+   * `showEvent()`. Most code never sets it.
+   * @default nothing shown yet
+   */
+  shown?: RunShown | undefined;
 }
 
 /** The fully defaulted config that the internals work with. Internal. */
@@ -72,6 +81,7 @@ export interface ResolvedRunConfig {
   resumeOnDisconnect: boolean;
   poll: { intervalMs: number; maxIntervalMs: number; fixed: boolean };
   onCancelError: (error: unknown, run: RunRef) => void;
+  shown: RunShown | undefined;
 }
 
 export const DEFAULT_POLL_INTERVAL_MS = 500;
@@ -99,6 +109,7 @@ export function resolveRunConfig(
     resumeOnDisconnect = true,
     poll = {},
     onCancelError = warnCancelFailed,
+    shown,
   } = config;
   if (mode !== 'stream' && mode !== 'poll') {
     throw new TypeError(`${source}: mode must be 'stream' or 'poll', got ${JSON.stringify(mode)}.`);
@@ -119,5 +130,6 @@ export function resolveRunConfig(
     resumeOnDisconnect,
     poll: { intervalMs, maxIntervalMs, fixed: poll.intervalMs !== undefined },
     onCancelError,
+    shown,
   };
 }

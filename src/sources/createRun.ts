@@ -64,9 +64,9 @@ export function createRun(
   const resolved = resolveRunConfig('createRun', config);
   const query = include ? { include } : undefined;
   return runSource(client, resolved, {
+    kind: 'create',
     stream: () => client.runs.createStream(threadId, body, query),
     create: () => client.runs.create(threadId, body, query),
-    creates: true,
     threadId,
     include,
     lookup: (sentAt) =>

@@ -39,8 +39,8 @@ export function createThreadAndRun(
   }
   const resolved = resolveRunConfig('createThreadAndRun', config);
   return runSource(client, resolved, {
+    kind: 'create',
     stream: () => client.threads.createAndRunStream(params),
     create: () => client.threads.createAndRun(params),
-    creates: true,
   });
 }

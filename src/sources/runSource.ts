@@ -18,38 +18,45 @@ import { RunStreamError, StreamDisconnectedError, StreamParseError } from '../er
 import type { RunEvent } from '../events/RunEvent';
 import type { Run } from '../events/types';
 import { cancelOnLeave } from './cancelOnLeave';
-import { markLeftAlone } from './leftAlone';
+import { markAfterEnd, markAnswer, markLeftAlone } from './marks';
 import { pollRun } from './pollRun';
 import type { ResolvedRunConfig } from './RunConfig';
-import { RunTracker } from './RunTracker';
+import { belongsToRun, resumeShown, runShown, showEvent, showForeign } from './RunShown';
 import { runStatusEvent } from './snapshotEvents';
 
-/** How a source starts its run. Internal. */
-export interface RunStart {
-  /** Stream mode: the SSE request. */
-  stream: () => Observable<RunEvent>;
-  /** Poll mode: the non-streaming request; its answer is the run's first snapshot. */
-  create: () => Observable<Run>;
-  /** Whether the create answer is a new run (emit `thread.run.created` first). */
-  creates: boolean;
-  /** Ids known before the first event (submit, watch). */
-  threadId?: string | undefined;
-  runId?: string | undefined;
-  /** Attach to a running run: poll only, no request to start anything. */
-  attach?: boolean;
-  /**
-   * After a create that may have been applied (`RequestOutcomeUnknownError`): the run it may have
-   * started, looked up on the server (`sentAt` is when the create was sent, in ms), if any.
-   */
-  lookup?: ((sentAt: number) => Observable<Run | undefined>) | undefined;
-  /** `include[]` for the steps listed while polling. */
-  include?: readonly string[] | undefined;
-  /**
-   * What earlier sources of the same run already showed (a tool-output continuation), so a poll
-   * does not show it again. Default: a fresh tracker per subscription.
-   */
-  tracker?: RunTracker | undefined;
-}
+/**
+ * How a source starts its run. Internal.
+ * - `create`: a request that starts a new run (`createRun`, `createThreadAndRun`); in poll mode
+ *   its answer is the run's first snapshot, shown as `thread.run.created` and its status.
+ * - `continue`: a request that continues a paused run (`submitToolOutputs`); its answer shows the
+ *   run's next status.
+ * - `attach`: nothing is sent; the run is followed by polling (`watchRun`).
+ */
+export type RunStart =
+  | {
+      kind: 'create';
+      /** Stream mode: the SSE request. */
+      stream: () => Observable<RunEvent>;
+      /** Poll mode: the non-streaming request. */
+      create: () => Observable<Run>;
+      /** The thread, when it exists before the run (`createRun`). */
+      threadId?: string | undefined;
+      /** `include[]` for the steps listed while polling. */
+      include?: readonly string[] | undefined;
+      /**
+       * After a create that may have been applied (`RequestOutcomeUnknownError`): the run it may
+       * have started, looked up on the server (`sentAt`: when the create was sent, in ms), if any.
+       */
+      lookup?: ((sentAt: number) => Observable<Run | undefined>) | undefined;
+    }
+  | {
+      kind: 'continue';
+      stream: () => Observable<RunEvent>;
+      create: () => Observable<Run>;
+      threadId: string;
+      runId: string;
+    }
+  | { kind: 'attach'; threadId: string; runId: string; include?: readonly string[] | undefined };
 
 /** The typed error for an event whose payload lacks the fields the source reads. */
 function malformedEvent(event: RunEvent, cause: unknown): StreamParseError {
@@ -70,9 +77,11 @@ const isDisconnect = (error: unknown): boolean =>
   error instanceof StreamDisconnectedError || error instanceof RunStreamError;
 
 /**
- * The machinery behind every source: one cold Observable of one run's events that completes at a
+ * The engine behind every source: one cold Observable of one run's events that completes at a
  * terminal status or `requires_action`, resumes a broken stream by polling, and cancels the run
- * on the server when the subscriber leaves early. Internal.
+ * on the server when the subscriber leaves early. What it has shown is a value ({@link RunShown})
+ * folded from the events it emits, starting from `config.shown` when a chaining operator gives
+ * one. Internal.
  */
 export function runSource(
   client: AssistantsClient,
@@ -80,22 +89,31 @@ export function runSource(
   start: RunStart,
 ): Observable<RunEvent> {
   return new Observable<RunEvent>((subscriber) => {
-    const tracker = start.tracker ?? new RunTracker({ threadId: start.threadId, runId: start.runId });
-    // A shared tracker carries on from a pause: this source follows the run to its next one, and
-    // the paused status is stale (a poll must report even a next requires_action as a change).
-    if (start.tracker !== undefined) tracker.status = undefined;
-    tracker.finished = false;
-    tracker.threadId ??= start.threadId;
-    tracker.runId ??= start.runId;
+    const ids = { threadId: start.threadId, runId: start.kind === 'create' ? undefined : start.runId };
+    // Carrying on from an earlier source of the run: its pause is stale (a poll must report even
+    // a next requires_action as a change).
+    let shown = config.shown === undefined ? runShown(ids) : resumeShown(config.shown, ids);
+    /** A poll read a terminal status, even if its event is not shown yet: nothing to cancel. */
+    let endedOnServer = false;
+    let settled = false;
+    const include = start.kind === 'continue' ? undefined : start.include;
     // After a create the run was just read: wait one interval. To catch up (attach, resume): at once.
-    const poll = (firstDelayMs = 0) => pollRun(client, tracker, config.poll, start.include, firstDelayMs);
+    const poll = (firstDelayMs = 0) =>
+      pollRun(client, shown, {
+        poll: config.poll,
+        include,
+        firstDelayMs,
+        onEnded: () => {
+          endedOnServer = true;
+        },
+      });
 
-    // After the stream ends or breaks: poll on from what was seen, when the run id is known.
+    // After the stream ends or breaks: poll on from what was shown, when the run id is known.
     const resume = (cause: unknown): Observable<RunEvent> => {
-      if (tracker.finished) return EMPTY;
-      if (config.resumeOnDisconnect && tracker.threadId !== undefined && tracker.runId !== undefined)
+      if (shown.finished) return EMPTY;
+      if (config.resumeOnDisconnect && shown.threadId !== undefined && shown.runId !== undefined)
         return poll();
-      if (cause instanceof StreamDisconnectedError && tracker.runId === undefined) {
+      if (cause instanceof StreamDisconnectedError && shown.runId === undefined) {
         return throwError(
           () =>
             new StreamDisconnectedError(
@@ -111,60 +129,71 @@ export function runSource(
         : EMPTY;
     };
 
-    let settled = false;
-    // Plain observers, no operator chain: `next` is the per-event hot path.
-    const next = (event: RunEvent): void => {
+    // Plain observers, no operator chain: `next` is the per-event hot path. Nothing may throw out
+    // of it (RxJS would report it as unhandled and Node would exit): a payload the fold cannot
+    // read is the run's typed error.
+    let answered = false;
+    const show = (event: RunEvent, fromAnswer: boolean): void => {
       if (subscriber.closed) return; // a synchronous source still emitting after the end
-      // Synchronously, before anything downstream: the poll loop decides what is new from it.
-      // Nothing may throw out of this observer (RxJS would report it as unhandled and Node would
-      // exit): a payload the tracker cannot read is the run's typed error.
-      let admitted: boolean;
       try {
-        admitted = tracker.admit(event);
+        if (!belongsToRun(shown, event)) {
+          shown = showForeign(shown, event); // another run's event: dropped
+          return;
+        }
+        shown = showEvent(shown, event);
       } catch (cause) {
         subscriber.error(malformedEvent(event, cause));
         return;
       }
-      if (!admitted) return; // another run's event
-      if (tracker.finished && !config.cancelOnUnsubscribe && tracker.status === 'requires_action') {
+      if (fromAnswer && !answered) {
+        answered = true;
+        markAnswer(event);
+      }
+      if (shown.finished && shown.status === 'requires_action' && !config.cancelOnUnsubscribe) {
         markLeftAlone(event);
       }
       subscriber.next(event);
-      if (tracker.finished) {
+      if (shown.finished) {
         settled = true;
         subscriber.complete();
       }
     };
-    const error = (cause: unknown): void => subscriber.error(cause);
+    const next = (event: RunEvent): void => show(event, false);
+    const nextFromAnswer = (event: RunEvent): void => show(event, true);
+    const error = (cause: unknown): void => {
+      if (endedOnServer) markAfterEnd(cause);
+      subscriber.error(cause);
+    };
     const complete = (): void => {
       settled = true;
       subscriber.complete();
     };
     // What follows the first source (the poll after a stream); the first may end synchronously.
     let rest: Subscription | undefined;
-    const continueWith = (rest$: Observable<RunEvent>): Subscription => {
-      rest = rest$.subscribe({ next, error, complete });
+    const continueWith = (rest$: Observable<RunEvent>, fromAnswer = false): Subscription => {
+      rest = rest$.subscribe({ next: fromAnswer ? nextFromAnswer : next, error, complete });
       return rest;
     };
 
-    // From the run's first snapshot (a poll-mode create's answer, or the run a create that may
-    // have been applied turned out to have started): its events, then polls.
+    // From the run's first snapshot (a poll-mode answer, or the run a create that may have been
+    // applied turned out to have started): its events, then polls.
     const fromSnapshot = (run: Run): Observable<RunEvent> =>
       concat(
         from(
-          start.creates
+          start.kind === 'create'
             ? [{ event: 'thread.run.created', data: run } as RunEvent, runStatusEvent(run)]
             : [runStatusEvent(run)],
         ),
-        defer(() => (tracker.finished ? EMPTY : poll(config.poll.intervalMs))),
+        defer(() => (shown.finished ? EMPTY : poll(config.poll.intervalMs))),
       );
     // A create that failed after it may have reached the server is never sent again: look for the
     // run it may have started, and follow that one; none found, the caller gets the error.
     const sentAt = asyncScheduler.now();
     const recover = (cause: unknown): Observable<RunEvent> => {
-      const { lookup } = start;
-      if (!(cause instanceof RequestOutcomeUnknownError) || lookup === undefined)
+      const lookup = start.kind === 'create' ? start.lookup : undefined;
+      if (!(cause instanceof RequestOutcomeUnknownError) || lookup === undefined) {
         return throwError(() => cause);
+      }
       return lookup(sentAt).pipe(
         catchError(() => of(undefined)),
         mergeMap((run) => (run === undefined ? throwError(() => cause) : fromSnapshot(run))),
@@ -172,14 +201,14 @@ export function runSource(
     };
 
     let first: Subscription;
-    if (start.attach) {
+    if (start.kind === 'attach') {
       first = continueWith(defer(() => poll()));
     } else if (config.mode === 'poll') {
-      first = continueWith(start.create().pipe(mergeMap(fromSnapshot), catchError(recover)));
+      first = continueWith(start.create().pipe(mergeMap(fromSnapshot), catchError(recover)), true);
     } else {
-      // Stream mode: the stream's events go straight to `next`; when it ends or breaks, poll on.
+      // Stream mode: the stream's events go straight to the fold; when it ends or breaks, poll on.
       first = start.stream().subscribe({
-        next,
+        next: nextFromAnswer,
         error: (cause: unknown) => void continueWith(isDisconnect(cause) ? resume(cause) : recover(cause)),
         complete: () => void continueWith(defer(() => resume(undefined))),
       });
@@ -188,11 +217,11 @@ export function runSource(
     return () => {
       first.unsubscribe();
       rest?.unsubscribe();
-      const { threadId, runId } = tracker;
+      const { threadId, runId } = shown;
       if (
         settled ||
-        tracker.finished ||
-        tracker.endedOnServer ||
+        shown.finished ||
+        endedOnServer ||
         !config.cancelOnUnsubscribe ||
         threadId === undefined ||
         runId === undefined

@@ -7,7 +7,7 @@ import type {
   RunStep,
   ToolCallDelta,
 } from '../events/types';
-import type { MessageSeen, StepSeen } from './RunTracker';
+import type { MessageShown, StepShown } from './RunShown';
 
 /**
  * Events synthesised from snapshots (poll mode, and after a resumed stream), named as the stream
@@ -27,9 +27,9 @@ export const stepStatusEvent = (step: RunStep): RunEvent =>
  * shown already), one `delta` with the part not yet shown, then `completed`/`incomplete`.
  * The delta keeps `textDeltas()` adding up to the final text after a resume.
  */
-export function messageEvents(message: Message, seen: MessageSeen | undefined): RunEvent[] {
+export function messageEvents(message: Message, seen: MessageShown | undefined): RunEvent[] {
   const events: RunEvent[] = [];
-  if (!seen?.created) {
+  if (seen === undefined) {
     events.push({
       event: 'thread.message.created',
       data: { ...message, status: 'in_progress', content: [], completed_at: null },
@@ -90,7 +90,7 @@ function remainder(
  * A `thread.run.step.delta` with the part of a step's tool calls a broken stream did not show
  * (whole calls it never named, the rest of arguments or code input); undefined when nothing is left.
  */
-export function stepRemainder(step: RunStep, seen: StepSeen): RunEvent | undefined {
+export function stepRemainder(step: RunStep, seen: StepShown): RunEvent | undefined {
   if (step.step_details.type !== 'tool_calls') return undefined;
   const tool_calls: ToolCallDelta[] = [];
   step.step_details.tool_calls.forEach((call, index) => {

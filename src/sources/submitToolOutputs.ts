@@ -3,7 +3,6 @@ import type { AssistantsClient } from '../client/AssistantsClient';
 import type { ToolOutput } from '../client/params';
 import type { RunEvent } from '../events/RunEvent';
 import { assertRunRef, type RunConfig, resolveRunConfig } from './RunConfig';
-import type { RunTracker } from './RunTracker';
 import { runSource } from './runSource';
 
 /** What `submitToolOutputs` sends. */
@@ -42,20 +41,6 @@ export function submitToolOutputs(
   params: SubmitToolOutputsSourceParams,
   config?: RunConfig,
 ): Observable<RunEvent> {
-  return continueRunWithOutputs(client, params, config, undefined);
-}
-
-/**
- * `submitToolOutputs` that carries on from what earlier sources of the run showed (`tracker`), so
- * a polled continuation does not show earlier steps and messages again. Internal, for
- * `handleRequiresAction`.
- */
-export function continueRunWithOutputs(
-  client: AssistantsClient,
-  params: SubmitToolOutputsSourceParams,
-  config: RunConfig | undefined,
-  tracker: RunTracker | undefined,
-): Observable<RunEvent> {
   const { threadId, runId, tool_outputs } = params ?? ({} as SubmitToolOutputsSourceParams);
   assertRunRef(
     threadId,
@@ -70,11 +55,10 @@ export function continueRunWithOutputs(
   const resolved = resolveRunConfig('submitToolOutputs', config);
   const body = { tool_outputs };
   return runSource(client, resolved, {
+    kind: 'continue',
     stream: () => client.runs.submitToolOutputsStream(threadId, runId, body),
     create: () => client.runs.submitToolOutputs(threadId, runId, body),
-    creates: false,
     threadId,
     runId,
-    tracker,
   });
 }

@@ -1,8 +1,7 @@
-import { EMPTY, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
 import type { RunEvent } from '../events/RunEvent';
 import { assertRunRef, type RunConfig, resolveRunConfig } from './RunConfig';
-import type { RunTracker } from './RunTracker';
 import { runSource } from './runSource';
 
 /** The run to attach to. */
@@ -38,30 +37,8 @@ export function watchRun(
   params: WatchRunParams,
   config?: RunConfig,
 ): Observable<RunEvent> {
-  return watchRunFrom(client, params, config, undefined);
-}
-
-/**
- * `watchRun` that carries on from what earlier sources of the run showed (`tracker`), so it shows
- * only what is new. Internal, for `handleRequiresAction`.
- */
-export function watchRunFrom(
-  client: AssistantsClient,
-  params: WatchRunParams,
-  config: RunConfig | undefined,
-  tracker: RunTracker | undefined,
-): Observable<RunEvent> {
   const { threadId, runId, include } = params ?? ({} as WatchRunParams);
   assertRunRef(threadId, runId, 'watchRun: params.threadId and params.runId must name the run to watch.');
   const resolved = resolveRunConfig('watchRun', config, { cancelOnUnsubscribe: false });
-  return runSource(client, resolved, {
-    stream: () => EMPTY,
-    create: () => EMPTY,
-    creates: false,
-    attach: true,
-    threadId,
-    runId,
-    include,
-    tracker,
-  });
+  return runSource(client, resolved, { kind: 'attach', threadId, runId, include });
 }

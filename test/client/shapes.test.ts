@@ -10,7 +10,7 @@ import { runEventProblem } from '../../src/events/shapes';
 import { finalMessages } from '../../src/operators/finalMessages';
 import { textDeltas } from '../../src/operators/textDeltas';
 import { toolCalls } from '../../src/operators/toolCalls';
-import { RunTracker } from '../../src/sources/RunTracker';
+import { belongsToRun, type RunShown, runShown, showEvent, showForeign } from '../../src/sources/RunShown';
 import { initialRunState } from '../../src/state/RunState';
 import { reduceRunState } from '../../src/state/reduceRunState';
 import { readFixture, referenceEvents, sseFixtures } from '../helpers/fixtures';
@@ -207,11 +207,15 @@ const frameArb = fc
   .constantFrom(...RUN_EVENT_NAMES)
   .chain((name) => fc.tuple(fc.constant(name), dataFor(name)));
 
+/** What a source folds of each event it emits (see src/sources/runSource.ts). */
+const fold = (shown: RunShown, event: RunEvent): RunShown =>
+  belongsToRun(shown, event) ? showEvent(shown, event) : showForeign(shown, event);
+
 describe('property: a frame either passes the check and is safe above, or is a StreamParseError', () => {
   // A state that already holds a run, a message and a step, so the deltas merge into something.
   const seed = recorded.filter((e) => e.event.endsWith('.created'));
 
-  it('for one frame of any known name: a problem, or neither reduceRunState nor a source tracker throws', () => {
+  it('for one frame of any known name: a problem, or neither reduceRunState nor the fold of a source throws', () => {
     const seeded = seed.reduce(reduceRunState, initialRunState);
     fc.assert(
       fc.property(frameArb, ([event, data]) => {
@@ -220,13 +224,13 @@ describe('property: a frame either passes the check and is safe above, or is a S
         const e = { event, data } as RunEvent;
         reduceRunState(initialRunState, e);
         reduceRunState(seeded, e);
-        new RunTracker().admit(e);
+        fold(runShown(), e);
       }),
       { numRuns: 3000 },
     );
   });
 
-  it('for a stream of such frames: events up to a StreamParseError, all safe for the reducer, the tracker and collectors', async () => {
+  it('for a stream of such frames: events up to a StreamParseError, all safe for the reducer, the fold of a source and collectors', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(frameArb, { maxLength: 6 }), async (frames) => {
         const text = [
@@ -237,8 +241,7 @@ describe('property: a frame either passes the check and is safe above, or is a S
         if (error !== undefined) expect(error).toBeInstanceOf(StreamParseError);
         else expect(events).toHaveLength(seed.length + frames.length);
         events.reduce(reduceRunState, initialRunState);
-        const tracker = new RunTracker();
-        for (const event of events) tracker.admit(event);
+        events.reduce(fold, runShown());
         await lastValueFrom(from(events).pipe(textDeltas(), toArray()));
         await lastValueFrom(from(events).pipe(toolCalls(), toArray()));
         await lastValueFrom(from(events).pipe(finalMessages()), { defaultValue: [] });

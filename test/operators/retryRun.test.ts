@@ -1,4 +1,4 @@
-import { defer, EMPTY, type Observable, of } from 'rxjs';
+import { defer, EMPTY, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AssistantsApiError } from '../../src/errors/AssistantsApiError';
@@ -8,9 +8,7 @@ import { handleRequiresAction } from '../../src/operators/handleRequiresAction';
 import { retryRun } from '../../src/operators/retryRun';
 import { createRun } from '../../src/sources/createRun';
 import {
-  aPage,
   aRequiredAction,
-  aRun,
   type MockClient,
   mockClient,
   runCompleted,
@@ -229,48 +227,62 @@ describe('retryRun: failed runs', () => {
     expect(seen).toEqual([[events.x.data, false]]);
   });
 
-  it('never re-executes a tool call id already submitted, in a retried attempt', () => {
-    const handler = vi.fn(() => 'sunny');
-    const paused = (runId: string) =>
-      runRequiresAction({
-        id: runId,
-        required_action: aRequiredAction([{ id: 'call_1' }]),
-        expires_at: null,
+  it.each([
+    ['a new call id', 'call_2'],
+    // A server that numbers calls per run: the new run's call_1 is another call, and needs its output.
+    ['the same call id (numbered per run)', 'call_1'],
+  ])(
+    "runs each call once: the failed attempt's calls never again, the retried run's own (%s) once",
+    (_, nextId) => {
+      const handler = vi.fn(() => 'sunny');
+      const paused = (runId: string, callId: string) =>
+        runRequiresAction({
+          id: runId,
+          required_action: aRequiredAction([{ id: callId }]),
+          expires_at: null,
+        });
+      let client!: MockClient;
+      let received: RunEvent[] = [];
+      scheduler().run(({ cold }) => {
+        let creates = 0;
+        let submits = 0;
+        client = mockClient({
+          runs: {
+            // Attempt 1 pauses, then fails with server_error; attempt 2 (a new run) pauses for its own call.
+            createStream: () =>
+              creates++ === 0
+                ? cold('-p|', { p: paused('run_1', 'call_1') })
+                : cold('-p|', { p: paused('run_2', nextId) }),
+            submitToolOutputsStream: () =>
+              submits++ === 0
+                ? cold('-q-f|', { q: runQueued(), f: events.f })
+                : cold('-q-c|', { q: runQueued({ id: 'run_2' }), c: runCompleted({ id: 'run_2' }) }),
+          },
+        });
+        createRun(client, { threadId: 'thread_1', assistant_id: 'asst_1' })
+          .pipe(
+            handleRequiresAction(client, { get_weather: handler }, { poll: { intervalMs: 5 } }),
+            retryRun({ delay: 10 }),
+          )
+          .subscribe((event) => received.push(event));
       });
-    let client!: MockClient;
-    let received: RunEvent[] = [];
-    scheduler().run(({ cold }) => {
-      let creates = 0;
-      client = mockClient({
-        runs: {
-          // Attempt 1 pauses, then fails with server_error; attempt 2 (a new run) lists the same call id.
-          createStream: () =>
-            creates++ === 0 ? cold('-p|', { p: paused('run_1') }) : cold('-p|', { p: paused('run_2') }),
-          submitToolOutputsStream: () => cold('-q-f|', { q: runQueued(), f: events.f }),
-          retrieve: () => cold('-(c|)', { c: aRun({ id: 'run_2', status: 'completed' }) }),
-        },
-        steps: { list: () => of(aPage([])) },
-        messages: { list: () => of(aPage([])) },
-      });
-      createRun(client, { threadId: 'thread_1', assistant_id: 'asst_1' })
-        .pipe(
-          handleRequiresAction(client, { get_weather: handler }, { poll: { intervalMs: 5 } }),
-          retryRun({ delay: 10 }),
-        )
-        .subscribe((event) => received.push(event));
-    });
-    expect(handler).toHaveBeenCalledTimes(1);
-    expect(client.callsTo('runs.createStream')).toHaveLength(2);
-    expect(client.callsTo('runs.submitToolOutputsStream')).toHaveLength(1);
-    expect(client.callsTo('runs.cancel')).toEqual([]);
-    received = received.filter((event) => event.event !== 'thread.run.step.created');
-    expect(received.map((event) => `${event.event}:${(event.data as { id: string }).id}`)).toEqual([
-      'thread.run.requires_action:run_1',
-      'thread.run.queued:run_1',
-      'thread.run.requires_action:run_2',
-      'thread.run.completed:run_2',
-    ]);
-  });
+      expect(handler).toHaveBeenCalledTimes(2);
+      expect(client.callsTo('runs.createStream')).toHaveLength(2);
+      expect(client.callsTo('runs.submitToolOutputsStream').map(([, runId, body]) => [runId, body])).toEqual([
+        ['run_1', { tool_outputs: [{ tool_call_id: 'call_1', output: 'sunny' }] }],
+        ['run_2', { tool_outputs: [{ tool_call_id: nextId, output: 'sunny' }] }],
+      ]);
+      expect(client.callsTo('runs.cancel')).toEqual([]);
+      received = received.filter((event) => event.event !== 'thread.run.step.created');
+      expect(received.map((event) => `${event.event}:${(event.data as { id: string }).id}`)).toEqual([
+        'thread.run.requires_action:run_1',
+        'thread.run.queued:run_1',
+        'thread.run.requires_action:run_2',
+        'thread.run.queued:run_2',
+        'thread.run.completed:run_2',
+      ]);
+    },
+  );
 });
 
 describe('retryRun: call-time checks', () => {

@@ -1,0 +1,50 @@
+import type { RunEvent } from '../events/RunEvent';
+
+/**
+ * What a source says about some of the events it emits, for the operators that chain sources
+ * (`handleRequiresAction`), without wrapping anything: facts kept in `WeakSet`s keyed by the event
+ * objects themselves, so nothing outlives an event. An event copied on its way
+ * (`map(e => ({ ...e }))`) is simply not known. Internal.
+ */
+
+/** Pauses (`requires_action`) emitted by sources told to leave their run alone on leave. */
+const leftAlone = new WeakSet<RunEvent>();
+/** The first event a source emitted from the answer of its own request (the server answered it). */
+const answers = new WeakSet<RunEvent>();
+
+/** Marks a pause emitted by a source that leaves its run alone when its subscriber leaves. */
+export function markLeftAlone(event: RunEvent): void {
+  leftAlone.add(event);
+}
+
+/** `true` when the pause came straight from a source that leaves its run alone (`watchRun`'s default). */
+export function isLeftAlone(event: RunEvent): boolean {
+  return leftAlone.has(event);
+}
+
+/** Marks the first event a source emitted from its request's own answer. */
+export function markAnswer(event: RunEvent): void {
+  answers.add(event);
+}
+
+/**
+ * `true` for the first event a source emitted from its request's own answer (its stream's first
+ * event, or its non-streaming answer): proof that the server answered the request (a submit took
+ * the outputs), which events read later by a poll are not.
+ */
+export function isAnswer(event: RunEvent): boolean {
+  return answers.has(event);
+}
+
+/** Errors a source raised after a poll had read its run ended (listing what it showed failed). */
+const afterEnd = new WeakSet<object>();
+
+/** Marks an error raised after the run was read ended: whoever drives the run has nothing to cancel. */
+export function markAfterEnd(error: unknown): void {
+  if (typeof error === 'object' && error !== null) afterEnd.add(error);
+}
+
+/** `true` for an error a source raised after a poll had read its run ended. */
+export function isAfterEnd(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && afterEnd.has(error);
+}
