@@ -4,7 +4,7 @@ import type { RunCreateParams } from '../client/params';
 import { isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
 import { type RunConfig, resolveRunConfig } from './RunConfig';
-import { runSource } from './runSource';
+import { type AssistantsStart, runSource } from './runSource';
 
 /** What `createRun` sends: the run body, plus the thread and the `include[]` query. */
 export interface CreateRunParams extends RunCreateParams {
@@ -63,12 +63,11 @@ export function createRun(
   }
   const resolved = resolveRunConfig('createRun', config);
   const query = include ? { include } : undefined;
-  return runSource(client, resolved, {
+  const start: AssistantsStart = {
     kind: 'create',
+    ids: { threadId },
     stream: () => client.runs.createStream(threadId, body, query),
     create: () => client.runs.create(threadId, body, query),
-    threadId,
-    include,
     lookup: (sentAt) =>
       client.runs
         .list(threadId, { limit: 5, order: 'desc' })
@@ -82,5 +81,6 @@ export function createRun(
             ),
           ),
         ),
-  });
+  };
+  return runSource(client, resolved, start, include);
 }

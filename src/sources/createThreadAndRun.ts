@@ -40,6 +40,7 @@ export function createThreadAndRun(
   const resolved = resolveRunConfig('createThreadAndRun', config);
   return runSource(client, resolved, {
     kind: 'create',
+    ids: {},
     stream: () => client.threads.createAndRunStream(params),
     create: () => client.threads.createAndRun(params),
   });

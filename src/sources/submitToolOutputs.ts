@@ -56,9 +56,8 @@ export function submitToolOutputs(
   const body = { tool_outputs };
   return runSource(client, resolved, {
     kind: 'continue',
+    ids: { threadId, runId },
     stream: () => client.runs.submitToolOutputsStream(threadId, runId, body),
     create: () => client.runs.submitToolOutputs(threadId, runId, body),
-    threadId,
-    runId,
   });
 }

@@ -40,5 +40,5 @@ export function watchRun(
   const { threadId, runId, include } = params ?? ({} as WatchRunParams);
   assertRunRef(threadId, runId, 'watchRun: params.threadId and params.runId must name the run to watch.');
   const resolved = resolveRunConfig('watchRun', config, { cancelOnUnsubscribe: false });
-  return runSource(client, resolved, { kind: 'attach', threadId, runId, include });
+  return runSource(client, resolved, { kind: 'attach', ids: { threadId, runId } }, include);
 }

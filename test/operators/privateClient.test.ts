@@ -4,7 +4,7 @@ import type { AssistantsClient } from '../../src/client/AssistantsClient';
 import type { RunEvent } from '../../src/events/RunEvent';
 import { handleRequiresAction } from '../../src/operators/handleRequiresAction';
 import { createRun } from '../../src/sources/createRun';
-import { aPage, aRun, mockClient, requiresActionEvents, runEvents } from '../../src/testing';
+import { aPage, aRequiredAction, aRun, mockClient, requiresActionEvents, runEvents } from '../../src/testing';
 
 // The library never wraps the user's client to observe it (a proxy made with Object.create breaks
 // `this` and `#private` fields): the sources report what the operators need themselves.
@@ -86,7 +86,7 @@ describe('a client class with #private fields', () => {
                 submits === 0
                   ? aRun({
                       status: 'requires_action',
-                      required_action: requiresActionEvents({ calls }).at(-1)?.data.required_action as never,
+                      required_action: aRequiredAction(calls),
                       expires_at: null,
                     })
                   : aRun({ status: 'completed' }),
