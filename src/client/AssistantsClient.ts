@@ -1,21 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
-import type { Assistant, Deleted, Message, Page, Run, RunStep, Thread } from '../events/types';
-import type {
-  AssistantCreateParams,
-  AssistantUpdateParams,
-  IncludeQuery,
-  ListQuery,
-  MessageCreateParams,
-  MessageListQuery,
-  MessageUpdateParams,
-  RunCreateParams,
-  RunUpdateParams,
-  SubmitToolOutputsParams,
-  ThreadAndRunCreateParams,
-  ThreadCreateParams,
-  ThreadUpdateParams,
-} from './params';
+import type { Run } from '../events/types';
+import type { Always, Checked, Endpoints, Param } from './endpoints';
 
 /** A run read by a poll, with the server's hint of when to ask again (`openai-poll-after-ms`). */
 export interface PolledRun {
@@ -34,52 +20,61 @@ export interface PolledRun {
  * Build one with `fetchClient(options)` or `openaiClient(openai)`; in tests, `mockClient(overrides)`
  * from `rxjs-assistants/testing`.
  */
-export interface AssistantsClient {
-  readonly assistants: {
-    create(body: AssistantCreateParams): Observable<Assistant>;
-    retrieve(assistantId: string): Observable<Assistant>;
-    list(query?: ListQuery): Observable<Page<Assistant>>;
-    update(assistantId: string, body: AssistantUpdateParams): Observable<Assistant>;
-    delete(assistantId: string): Observable<Deleted>;
-  };
-  readonly threads: {
-    create(body?: ThreadCreateParams): Observable<Thread>;
-    retrieve(threadId: string): Observable<Thread>;
-    update(threadId: string, body: ThreadUpdateParams): Observable<Thread>;
-    delete(threadId: string): Observable<Deleted>;
-    /** `POST /threads/runs` */
-    createAndRun(body: ThreadAndRunCreateParams): Observable<Run>;
-    /** `POST /threads/runs` with `stream: true` */
-    createAndRunStream(body: ThreadAndRunCreateParams): Observable<RunEvent>;
-  };
-  readonly messages: {
-    create(threadId: string, body: MessageCreateParams): Observable<Message>;
-    retrieve(threadId: string, messageId: string): Observable<Message>;
-    /** One page; pass `after` (the previous page's `last_id`) for the next. */
-    list(threadId: string, query?: MessageListQuery): Observable<Page<Message>>;
-    update(threadId: string, messageId: string, body: MessageUpdateParams): Observable<Message>;
-    delete(threadId: string, messageId: string): Observable<Deleted>;
-  };
-  readonly runs: {
-    create(threadId: string, body: RunCreateParams, query?: IncludeQuery): Observable<Run>;
-    /** `POST /threads/{thread_id}/runs` with `stream: true` */
-    createStream(threadId: string, body: RunCreateParams, query?: IncludeQuery): Observable<RunEvent>;
-    retrieve(threadId: string, runId: string): Observable<Run>;
-    /** `retrieve`, plus the server's `openai-poll-after-ms` hint. */
-    poll(threadId: string, runId: string): Observable<PolledRun>;
-    list(threadId: string, query?: ListQuery): Observable<Page<Run>>;
-    update(threadId: string, runId: string, body: RunUpdateParams): Observable<Run>;
-    submitToolOutputs(threadId: string, runId: string, body: SubmitToolOutputsParams): Observable<Run>;
-    /** `submit_tool_outputs` with `stream: true` */
-    submitToolOutputsStream(
-      threadId: string,
-      runId: string,
-      body: SubmitToolOutputsParams,
-    ): Observable<RunEvent>;
-    cancel(threadId: string, runId: string): Observable<Run>;
-  };
-  readonly steps: {
-    list(threadId: string, runId: string, query?: ListQuery & IncludeQuery): Observable<Page<RunStep>>;
-    retrieve(threadId: string, runId: string, stepId: string, query?: IncludeQuery): Observable<RunStep>;
-  };
+// Derived from the endpoint table (src/client/endpoints.ts): an entry there is a method here. An
+// interface, not an alias, so that editors and errors name it.
+export interface AssistantsClient extends ClientOf<Endpoints> {}
+
+/**
+ * The client of a table: one readonly namespace per group, one method per entry. Homomorphic, so
+ * an entry's TSDoc shows on its method.
+ */
+type ClientOf<T> = {
+  readonly [N in keyof T]: { -readonly [M in keyof T[N]]: MethodOf<T[N][M]> };
+};
+
+/**
+ * Parameter names of the path placeholders. A placeholder not listed is still a `string`
+ * parameter, named `id`; list it here for a better name in editors.
+ */
+interface PathParams {
+  assistant_id: [assistantId: string];
+  thread_id: [threadId: string];
+  message_id: [messageId: string];
+  run_id: [runId: string];
+  step_id: [stepId: string];
 }
+
+/** One `string` parameter per `{placeholder}` of the path, in order. */
+type PathArgs<P> = P extends `${string}{${infer Name}}${infer Rest}`
+  ? [...(Name extends keyof PathParams ? PathParams[Name] : [id: string]), ...PathArgs<Rest>]
+  : [];
+
+type BodyArgs<E> = E extends { body: Always }
+  ? []
+  : E extends { body: Param<infer T, false> }
+    ? [body: T]
+    : E extends { body: Param<infer T, true> }
+      ? [body?: T]
+      : [];
+
+type QueryArgs<E> = E extends { query: Param<infer T, true> } ? [query?: T] : [];
+
+type AnswerOf<E> = E extends { streams: true }
+  ? RunEvent
+  : E extends { pollHint: true }
+    ? PolledRun
+    : E extends { shape: Checked<infer T> }
+      ? T
+      : never;
+
+/**
+ * Declared as a method, so that a derived method keeps a method's parameter bivariance (as the
+ * hand-written interface had): a client implementing it with narrower parameters still fits.
+ */
+interface Method<A extends unknown[], R> {
+  call(...args: A): Observable<R>;
+}
+
+type MethodOf<E> = E extends { path: infer P }
+  ? Method<[...PathArgs<P>, ...BodyArgs<E>, ...QueryArgs<E>], AnswerOf<E>>['call']
+  : never;

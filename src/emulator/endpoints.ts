@@ -1,78 +1,60 @@
-/** Names of the endpoints the emulator serves, as `<group>.<operation>` (the `AssistantsClient` names). */
-export type EndpointName =
-  | 'assistants.create'
-  | 'assistants.list'
-  | 'assistants.retrieve'
-  | 'assistants.update'
-  | 'assistants.delete'
-  | 'threads.create'
-  | 'threads.createAndRun'
-  | 'threads.retrieve'
-  | 'threads.update'
-  | 'threads.delete'
-  | 'messages.create'
-  | 'messages.list'
-  | 'messages.retrieve'
-  | 'messages.update'
-  | 'messages.delete'
-  | 'runs.create'
-  | 'runs.list'
-  | 'runs.retrieve'
-  | 'runs.update'
-  | 'runs.cancel'
-  | 'runs.submitToolOutputs'
-  | 'steps.list'
-  | 'steps.retrieve';
+import { ENDPOINT_ENTRIES, type Endpoints } from '../client/endpoints';
+
+/**
+ * Names of the endpoints the emulator serves, as `<group>.<operation>` (the `AssistantsClient`
+ * names): one per route of the client's endpoint table. A client's streamed variant
+ * (`runs.createStream`) is its JSON twin's route with `stream: true` in the body, and `runs.poll`
+ * is `runs.retrieve`'s route.
+ */
+export type EndpointName = {
+  [N in keyof Endpoints]: {
+    [M in keyof Endpoints[N]]: Endpoints[N][M] extends { streams: true } | { pollHint: true }
+      ? never
+      : `${N}.${M & string}`;
+  }[keyof Endpoints[N]];
+}[keyof Endpoints];
 
 interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: string;
   pattern: RegExp;
   endpoint: EndpointName;
+  /** A client method streams it: `stream: true` in the body gets an SSE answer. */
+  streamable: boolean;
+  /** Literal path segments: where two patterns match a path, the one with more wins. */
+  literals: number;
 }
 
 const ID = '([^/]+)';
-const route = (method: Route['method'], path: string, endpoint: EndpointName): Route => ({
-  method,
-  pattern: new RegExp(`^/v1${path.replaceAll('{id}', ID)}/?$`),
-  endpoint,
-});
+const PLACEHOLDER = /^\{[^}]*\}$/;
+const literal = (text: string): string => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
 
-/** Every route, most specific first where patterns overlap (`/threads/runs` before `/threads/{id}`). */
-const ROUTES: readonly Route[] = [
-  route('POST', '/assistants', 'assistants.create'),
-  route('GET', '/assistants', 'assistants.list'),
-  route('GET', '/assistants/{id}', 'assistants.retrieve'),
-  route('POST', '/assistants/{id}', 'assistants.update'),
-  route('DELETE', '/assistants/{id}', 'assistants.delete'),
-  route('POST', '/threads', 'threads.create'),
-  route('POST', '/threads/runs', 'threads.createAndRun'),
-  route('GET', '/threads/{id}', 'threads.retrieve'),
-  route('POST', '/threads/{id}', 'threads.update'),
-  route('DELETE', '/threads/{id}', 'threads.delete'),
-  route('POST', '/threads/{id}/messages', 'messages.create'),
-  route('GET', '/threads/{id}/messages', 'messages.list'),
-  route('GET', '/threads/{id}/messages/{id}', 'messages.retrieve'),
-  route('POST', '/threads/{id}/messages/{id}', 'messages.update'),
-  route('DELETE', '/threads/{id}/messages/{id}', 'messages.delete'),
-  route('POST', '/threads/{id}/runs', 'runs.create'),
-  route('GET', '/threads/{id}/runs', 'runs.list'),
-  route('GET', '/threads/{id}/runs/{id}', 'runs.retrieve'),
-  route('POST', '/threads/{id}/runs/{id}', 'runs.update'),
-  route('POST', '/threads/{id}/runs/{id}/cancel', 'runs.cancel'),
-  route('POST', '/threads/{id}/runs/{id}/submit_tool_outputs', 'runs.submitToolOutputs'),
-  route('GET', '/threads/{id}/runs/{id}/steps', 'steps.list'),
-  route('GET', '/threads/{id}/runs/{id}/steps/{id}', 'steps.retrieve'),
-];
+/** Every route of the endpoint table, most specific first (`/threads/runs` before `/threads/{id}`). */
+const ROUTES: readonly Route[] = ENDPOINT_ENTRIES.filter(([, e]) => !e.streams && !e.pollHint)
+  .map(([name, { method, path }]): Route => {
+    const segments = path.split('/').slice(1);
+    const source = segments.map((s) => (PLACEHOLDER.test(s) ? ID : literal(s))).join('/');
+    return {
+      method,
+      pattern: new RegExp(`^/v1/${source}/?$`),
+      endpoint: name as EndpointName,
+      streamable: ENDPOINT_ENTRIES.some(([, e]) => e.streams && e.method === method && e.path === path),
+      literals: segments.filter((s) => !PLACEHOLDER.test(s)).length,
+    };
+  })
+  .sort((a, b) => b.literals - a.literals);
 
-/** The endpoint a method and path name, with the path's ids in order; `undefined` when none. */
+/**
+ * The endpoint a method and path name, with the path's ids in order and whether the endpoint can
+ * stream; `undefined` when none.
+ */
 export function matchEndpoint(
   method: string,
   path: string,
-): { endpoint: EndpointName; ids: string[] } | undefined {
+): { endpoint: EndpointName; ids: string[]; streamable: boolean } | undefined {
   for (const r of ROUTES) {
     if (r.method !== method) continue;
     const match = r.pattern.exec(path);
-    if (match) return { endpoint: r.endpoint, ids: match.slice(1).map(safeDecode) };
+    if (match) return { endpoint: r.endpoint, ids: match.slice(1).map(safeDecode), streamable: r.streamable };
   }
   return undefined;
 }

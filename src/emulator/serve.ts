@@ -34,6 +34,7 @@ import { ApiError, readJsonBody, sendJson } from './http';
 import { newId } from './ids';
 import { openSse } from './sse';
 
+/** One handler per route of the endpoint table. */
 const HANDLERS: Record<EndpointName, Handler> = {
   'assistants.create': createAssistant,
   'assistants.list': listAssistants,
@@ -59,12 +60,6 @@ const HANDLERS: Record<EndpointName, Handler> = {
   'steps.list': listSteps,
   'steps.retrieve': retrieveStep,
 };
-
-const STREAMABLE: ReadonlySet<EndpointName> = new Set([
-  'runs.create',
-  'threads.createAndRun',
-  'runs.submitToolOutputs',
-]);
 
 /** What the request listener works with. */
 export interface ServeContext {
@@ -128,7 +123,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: ServeConte
     if (!match) throw new ApiError(404, `Invalid URL (${method} ${url.pathname})`);
     log.endpoint = match.endpoint;
     const body = await readJsonBody(req);
-    log.stream = body['stream'] === true && STREAMABLE.has(match.endpoint);
+    log.stream = body['stream'] === true && match.streamable;
     const decision = ctx.faults(match.endpoint, log.stream);
     if (decision.latencyMs > 0) {
       log.faults.push('latency');

@@ -1,5 +1,6 @@
 import { from, map, Observable, type ObservableInput, throwError } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
+import { clientFromTable, ENDPOINT_ENTRIES } from '../client/endpoints';
 import { AssistantsError } from '../errors/AssistantsError';
 
 type Namespace = keyof AssistantsClient;
@@ -68,7 +69,8 @@ export class UnmockedMethodError extends AssistantsError {
 
 const exampleAnswer = (method: MockMethod): string => {
   const [namespace = '', name = ''] = method.split('.');
-  if (name.endsWith('Stream')) return 'from(runEvents())';
+  const endpoint = ENDPOINT_ENTRIES.find(([key]) => key === method)?.[1];
+  if (endpoint?.streams) return 'from(runEvents())';
   if (method === 'runs.poll') return 'of({ run: aRun() }) (or mock runs.retrieve)';
   const one =
     namespace === 'assistants'
@@ -123,11 +125,8 @@ export function mockClient(overrides: MockClientOverrides = {}): MockClient {
     Record<string, Readonly<Record<string, AnyMethod | undefined>> | undefined>
   >;
 
-  const method = <N extends Namespace, M extends MethodName<N>>(
-    namespace: N,
-    name: M,
-  ): AssistantsClient[N][M] => {
-    const label = `${namespace}.${name}` as MockMethod;
+  const method = (label: MockMethod): AnyMethod => {
+    const [namespace = '', name = ''] = label.split('.');
     const override = given[namespace]?.[name];
     const retrieve = given['runs']?.['retrieve'];
     const answer: AnyMethod =
@@ -135,7 +134,7 @@ export function mockClient(overrides: MockClientOverrides = {}): MockClient {
       (label === 'runs.poll' && retrieve
         ? (...args) => from(retrieve(...args)).pipe(map((run) => ({ run })))
         : () => throwError(() => new UnmockedMethodError(label)));
-    const recorded = (...args: unknown[]) => {
+    return (...args: unknown[]) => {
       const call = { method: label, args, subscribed: 0 };
       // One mutable record per call: `subscribed` counts up as the Observable is subscribed.
       calls.push(call as MockCall);
@@ -153,49 +152,10 @@ export function mockClient(overrides: MockClientOverrides = {}): MockClient {
         return source.subscribe(subscriber);
       });
     };
-    // The runtime shape is the same for every method; the literal below checks the names.
-    return recorded as AssistantsClient[N][M];
   };
 
-  const client: AssistantsClient = {
-    assistants: {
-      create: method('assistants', 'create'),
-      retrieve: method('assistants', 'retrieve'),
-      list: method('assistants', 'list'),
-      update: method('assistants', 'update'),
-      delete: method('assistants', 'delete'),
-    },
-    threads: {
-      create: method('threads', 'create'),
-      retrieve: method('threads', 'retrieve'),
-      update: method('threads', 'update'),
-      delete: method('threads', 'delete'),
-      createAndRun: method('threads', 'createAndRun'),
-      createAndRunStream: method('threads', 'createAndRunStream'),
-    },
-    messages: {
-      create: method('messages', 'create'),
-      retrieve: method('messages', 'retrieve'),
-      list: method('messages', 'list'),
-      update: method('messages', 'update'),
-      delete: method('messages', 'delete'),
-    },
-    runs: {
-      create: method('runs', 'create'),
-      createStream: method('runs', 'createStream'),
-      retrieve: method('runs', 'retrieve'),
-      poll: method('runs', 'poll'),
-      list: method('runs', 'list'),
-      update: method('runs', 'update'),
-      submitToolOutputs: method('runs', 'submitToolOutputs'),
-      submitToolOutputsStream: method('runs', 'submitToolOutputsStream'),
-      cancel: method('runs', 'cancel'),
-    },
-    steps: {
-      list: method('steps', 'list'),
-      retrieve: method('steps', 'retrieve'),
-    },
-  };
+  // Every endpoint of the table, in its order (the order the messages below list them in).
+  const client = clientFromTable(method);
 
   for (const [namespace, methods] of Object.entries(given)) {
     const known = Object.hasOwn(client, namespace) ? Object.keys(client[namespace as Namespace]) : undefined;
