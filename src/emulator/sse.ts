@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { NODE_SSE_HEADERS, SSE_DONE_FRAME, sseFrame } from '../relay/sseFrame';
 
 /** An open `text/event-stream` answer. */
 export interface SseSink {
@@ -21,7 +22,7 @@ export interface SseFaults {
 }
 
 const errorFrame = (message: string): string =>
-  `event: error\ndata: ${JSON.stringify({ code: 'server_error', message, param: null, type: 'server_error' })}\n\n`;
+  sseFrame('error', JSON.stringify({ code: 'server_error', message, param: null, type: 'server_error' }));
 
 const FAULT_MESSAGE =
   'The server had an error while processing your request. Sorry about that! (emulated fault)';
@@ -42,12 +43,8 @@ export function openSse(
   faults: SseFaults = {},
 ): SseSink {
   const { dropAfterBytes, errorAfterEvents } = faults;
-  res.writeHead(200, {
-    ...headers,
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-  });
+  // The relay's header set: a proxy between the emulator and its client must not buffer frames either.
+  res.writeHead(200, { ...headers, ...NODE_SSE_HEADERS });
   res.flushHeaders();
   let closed = false;
   let written = 0;
@@ -92,11 +89,11 @@ export function openSse(
   return {
     send: (event, data) => {
       if (events++ === errorAfterEvents) return fail(FAULT_MESSAGE);
-      write(`event: ${event}\ndata: ${data}\n\n`);
+      write(sseFrame(event, data));
     },
     fail,
     end: () => {
-      write('event: done\ndata: [DONE]\n\n');
+      write(SSE_DONE_FRAME);
       if (closed) return;
       closed = true;
       res.end();

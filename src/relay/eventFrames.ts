@@ -17,6 +17,7 @@ import { AssistantsApiError } from '../errors/AssistantsApiError';
 import { RunStreamError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
 import type { ErrorPayload } from '../events/types';
+import { SSE_DONE_FRAME, sseFrame } from './sseFrame';
 
 /**
  * The SSE frames of a run, as bytes, and the bound on what a relay holds for a reader that falls
@@ -53,13 +54,13 @@ const BACKPRESSURE_CODE = 'relay_backpressure';
 const encoder = new TextEncoder();
 
 /** `event: done` / `data: [DONE]`: the API's end of stream. */
-export const DONE_FRAME = encoder.encode('event: done\ndata: [DONE]\n\n');
+export const DONE_FRAME = encoder.encode(SSE_DONE_FRAME);
 
 /** An SSE comment, which every client ignores; it only keeps proxies from closing an idle answer. */
 export const KEEP_ALIVE_FRAME = encoder.encode(': keep-alive\n\n');
 
 /** The payload of last resort, for an error whose own payload cannot be serialised. */
-const FALLBACK_ERROR_FRAME = encoder.encode('event: error\ndata: {"message":"The run failed."}\n\n');
+const FALLBACK_ERROR_FRAME = encoder.encode(sseFrame('error', '{"message":"The run failed."}'));
 
 /** Checks the options at call time (`caller` names the public function in the messages). */
 export function frameSettings(caller: string, options: EventFramesOptions): FrameSettings {
@@ -140,7 +141,7 @@ class ReaderFellBehind extends Error {
       code: BACKPRESSURE_CODE,
     };
     super(payload.message);
-    this.frame = encoder.encode(`event: error\ndata: ${JSON.stringify(payload)}\n\n`);
+    this.frame = encoder.encode(sseFrame('error', JSON.stringify(payload)));
   }
 }
 
@@ -203,7 +204,7 @@ function eventFrame(runEvent: RunEvent): Uint8Array {
     );
   }
   // JSON.stringify escapes CR and LF inside strings, so the data is always one line.
-  return encoder.encode(`event: ${event}\ndata: ${json}\n\n`);
+  return encoder.encode(sseFrame(event, json));
 }
 
 /**
@@ -218,7 +219,7 @@ export function errorFrame(
   let json: string | undefined;
   if (custom !== undefined) json = jsonOf(() => custom(error));
   json ??= jsonOf(() => defaultErrorPayload(error));
-  return json === undefined ? FALLBACK_ERROR_FRAME : encoder.encode(`event: error\ndata: ${json}\n\n`);
+  return json === undefined ? FALLBACK_ERROR_FRAME : encoder.encode(sseFrame('error', json));
 }
 
 /** The JSON of what `payload` returns, or `undefined` when it throws or JSON cannot hold it. */

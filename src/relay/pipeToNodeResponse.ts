@@ -1,8 +1,8 @@
 import { concatMap, EMPTY, Observable, Subscription, tap } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
 import { errorFrame, eventFrames, frameSettings, quietly } from './eventFrames';
+import { NODE_SSE_HEADERS } from './sseFrame';
 import type { ToServerSentEventsOptions } from './toServerSentEvents';
-import { SSE_HEADERS } from './toSSEResponse';
 
 /**
  * The parts of a Node `http.ServerResponse` the relay uses (Express, Fastify's `reply.raw` and
@@ -107,7 +107,7 @@ export function pipeToNodeResponse(
     return subscription;
   }
   if (!res.headersSent) {
-    const head: Record<string, string> = { ...SSE_HEADERS, connection: 'keep-alive' };
+    const head: Record<string, string> = { ...NODE_SSE_HEADERS };
     // Lower-cased, so that a caller's `Cache-Control` replaces ours instead of being sent beside it.
     for (const [name, value] of Object.entries(headers)) head[name.toLowerCase()] = value;
     res.writeHead(status, head);

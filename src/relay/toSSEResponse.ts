@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
+import { SSE_HEADERS } from './sseFrame';
 import { type ToServerSentEventsOptions, toServerSentEvents } from './toServerSentEvents';
 
 /** Options of {@link toSSEResponse}: the answer's status and headers, and the stream's options. */
@@ -16,13 +17,6 @@ export interface SSEResponseOptions extends ToServerSentEventsOptions {
    */
   headers?: HeadersInit | undefined;
 }
-
-/** The headers every SSE answer of the relay carries. Internal (shared with `pipeToNodeResponse`). */
-export const SSE_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache, no-transform',
-  'x-accel-buffering': 'no',
-};
 
 /**
  * Answers a request with a run's events as Server-Sent Events: a web `Response` for fetch-style
