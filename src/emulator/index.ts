@@ -6,6 +6,7 @@ export type {
   BrainContext,
   BrainDelayAction,
   BrainFailAction,
+  BrainFileSearchAction,
   BrainFunctionCallsAction,
   BrainIncompleteAction,
   BrainTextAction,

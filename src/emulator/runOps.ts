@@ -92,8 +92,10 @@ export class RunOps {
     return { message, step };
   }
 
-  /** Appends a chunk of text; the first delta carries `annotations: []`, as on the wire. */
-  /** Appends a chunk to the message's text; `citedFileId` makes the chunk a file citation. */
+  /**
+   * Appends a chunk to the message's text; `citedFileId` makes the chunk a file citation. The first
+   * delta carries `annotations: []`, as on the wire.
+   */
   appendText(record: RunRecord, message: MessageObject, chunk: string, citedFileId?: string): void {
     let block = message.content[0];
     const first = block?.type !== 'text';
@@ -128,6 +130,7 @@ export class RunOps {
     });
   }
 
+  /** Ends a message: `completed`, or `incomplete` with `reason` in its `incomplete_details`. */
   finishMessage(
     record: RunRecord,
     message: MessageObject,
