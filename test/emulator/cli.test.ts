@@ -1,12 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The `rxjs-assistants-emulator` bin, end to end: bundled from src/emulator/cli.ts (as tsup does
-// for the package), run with node, stopped with a signal.
+// for the package), run with node, stopped with a signal. The file that ships (package.json's
+// `bin`, built by `npm run build`) is checked on its own for what only the build decides.
 
 let dir = '';
 let cli = '';
@@ -49,10 +50,47 @@ function run(args: string[]): {
   return { child, exit, line };
 }
 
+/** The bin as package.json ships it, e.g. `dist/emulator/cli.js`. */
+const shippedBin = (): string => {
+  const { bin } = JSON.parse(readFileSync('package.json', 'utf8')) as { bin: Record<string, string> };
+  const path = bin['rxjs-assistants-emulator'];
+  if (path === undefined) throw new Error('package.json has no bin "rxjs-assistants-emulator"');
+  return path;
+};
+
+/**
+ * Runs `npm run build` when the shipped bin is missing or older than what decides its first line
+ * and its place (cli.ts, tsup.config.ts, package.json). Returns why not when the build cannot run
+ * at all; a build that runs and fails fails the test.
+ */
+function buildIfNeeded(bin: string): string | undefined {
+  const inputs = ['src/emulator/cli.ts', 'tsup.config.ts', 'package.json'];
+  if (existsSync(bin) && inputs.every((input) => statSync(input).mtimeMs <= statSync(bin).mtimeMs)) {
+    return undefined;
+  }
+  if (!existsSync('node_modules/.bin/tsup')) {
+    return `${bin} is not built and tsup is not installed (run npm install, then npm run build)`;
+  }
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const build = spawnSync(npm, ['run', 'build'], { encoding: 'utf8', shell: process.platform === 'win32' });
+  if (build.error) return `${bin} is not built and npm could not run: ${build.error.message}`;
+  if (build.status !== 0)
+    throw new Error(`npm run build failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
+  return undefined;
+}
+
 describe('rxjs-assistants-emulator', () => {
-  it('keeps the shebang so the bin runs directly', () => {
-    expect(readFileSync('src/emulator/cli.ts', 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
-  });
+  it('ships its built bin with the shebang, so it runs directly', (context) => {
+    const bin = shippedBin();
+    const cannotBuild = buildIfNeeded(bin);
+    if (cannotBuild !== undefined) context.skip(cannotBuild);
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    if (process.platform === 'win32') return; // no shebangs there: npm writes a .cmd shim
+    // Run as npm's bin link runs it: the file itself, not `node <file>`.
+    const help = spawnSync(bin, ['--help'], { encoding: 'utf8' });
+    expect([help.error?.message, help.status]).toEqual([undefined, 0]);
+    expect(help.stdout).toContain('Usage: rxjs-assistants-emulator');
+  }, 180_000);
 
   it('prints its URL, serves the API with the given options, and exits 0 on SIGTERM', async () => {
     const { child, exit, line } = run([

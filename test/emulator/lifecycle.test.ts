@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EmulatorOptions } from '../../src/emulator';
 import { emulatorPerTest } from '../helpers/emulators';
 import { eventually, runFixture, slowBrain } from './helpers';
@@ -236,12 +236,39 @@ describe('expiry', () => {
   });
 
   it('does not expire a run that ended first', async () => {
-    const { emulator, api, thread, startRun, until } = await setup({ expiresAfterMs: 150 });
-    const run = await startRun('2 + 2');
-    await until(run.id, 'completed');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect((await api.get(`/threads/${thread.id}/runs/${run.id}`)).json.status).toBe('completed');
-    expect(emulator.runs().map((r) => r.status)).toEqual(['completed']);
+    // The emulator keeps time through RxJS's async scheduler (Date and timers): faked here, it runs
+    // along with real time, and the test moves it past expires_at at once instead of sleeping there.
+    vi.useFakeTimers({
+      toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
+      shouldAdvanceTime: true,
+    });
+    try {
+      const expiresAfterMs = 60_000;
+      const { emulator, api, assistant, thread, startRun, until, statusOf } = await setup({ expiresAfterMs });
+      const run = await startRun('2 + 2');
+      await until(run.id, 'completed');
+      // A run left waiting for tool outputs on another thread: it must expire, which shows that the
+      // jump below reaches the emulator's timers.
+      const other = (await api.post('/threads')).json;
+      await api.post(`/threads/${other.id}/messages`, { role: 'user', content: 'get_weather now' });
+      const waiting = (await api.post(`/threads/${other.id}/runs`, { assistant_id: assistant.id })).json;
+      await eventually(async () => {
+        const status = (await api.get(`/threads/${other.id}/runs/${waiting.id}`)).json.status;
+        return status === 'requires_action' ? true : undefined;
+      });
+
+      await vi.advanceTimersByTimeAsync(2 * expiresAfterMs);
+
+      expect(await statusOf(run.id)).toBe('completed');
+      expect((await api.get(`/threads/${other.id}/runs/${waiting.id}`)).json.status).toBe('expired');
+      expect(emulator.runs().map((r) => [r.id, r.status])).toEqual([
+        [run.id, 'completed'],
+        [waiting.id, 'expired'],
+      ]);
+      expect((await api.get(`/threads/${thread.id}/runs/${run.id}`)).json.expires_at).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

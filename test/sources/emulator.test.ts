@@ -1,7 +1,7 @@
 import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { fetchClient } from '../../src/client/fetchClient';
-import type { EmulatorOptions } from '../../src/emulator';
+import { type BrainAction, defaultBrain, type EmulatorOptions } from '../../src/emulator';
 import type { Message } from '../../src/events/types';
 import { finalMessages } from '../../src/operators/finalMessages';
 import { handleRequiresAction } from '../../src/operators/handleRequiresAction';
@@ -27,8 +27,11 @@ const texts = (messages: Message[]) =>
   messages.map((m) => m.content.map((c) => (c.type === 'text' ? c.text.value : '')).join(''));
 
 describe('sources against the emulator', () => {
-  it('stream and poll mode give the same statuses and final messages', async () => {
-    const { client, assistant_id } = await setup();
+  it('stream and poll mode give the same statuses, in the same order, and the same final messages', async () => {
+    // The run works 100 ms before it writes (20 polls at 5 ms), so a poll cannot miss `in_progress`.
+    const { client, assistant_id } = await setup({
+      brain: (context) => [{ type: 'delay', ms: 100 }, ...(defaultBrain(context) as BrainAction[])],
+    });
     const streamed = await lastValueFrom(
       createThreadAndRun(client, { assistant_id, thread: question }).pipe(toArray()),
     );
@@ -46,7 +49,7 @@ describe('sources against the emulator', () => {
     const statuses = async (events: typeof streamed) =>
       lastValueFrom(from(events).pipe(runStatus(), toArray()));
     expect(await statuses(streamed)).toEqual(['queued', 'in_progress', 'completed']);
-    expect((await statuses(polled)).at(-1)).toBe('completed');
+    expect(await statuses(polled)).toEqual(['queued', 'in_progress', 'completed']);
   });
 
   it('a dropped stream resumes by polling: same final text, deltas add up', async () => {
