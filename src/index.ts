@@ -1,45 +1,5 @@
 // events: the RunEvent union, payload types and guards
 
-// client: the endpoint interface and its request parameters
-export type { AssistantsClient, PolledRun } from './client/AssistantsClient';
-export type { FetchClientOptions, FetchFunction } from './client/fetchClient';
-export { fetchClient } from './client/fetchClient';
-export type { InvalidResponseErrorInit } from './client/InvalidResponseError';
-export { InvalidResponseError } from './client/InvalidResponseError';
-export type {
-  OpenAIClientOptions,
-  OpenAILike,
-  OpenAIPromiseLike,
-  OpenAIRequestOptionsLike,
-} from './client/openaiClient';
-export { openaiClient } from './client/openaiClient';
-export type {
-  AssistantCreateParams,
-  AssistantUpdateParams,
-  IncludeQuery,
-  ListQuery,
-  MessageCreateParams,
-  MessageInputContent,
-  MessageListQuery,
-  MessageUpdateParams,
-  RunCreateParams,
-  RunUpdateParams,
-  SubmitToolOutputsParams,
-  ThreadAndRunCreateParams,
-  ThreadCreateParams,
-  ThreadUpdateParams,
-  ToolOutput,
-} from './client/params';
-export { CANCEL_DEADLINE_MS, CANCEL_MAX_RETRIES, CANCEL_MAX_RETRY_DELAY_MS } from './client/RequestPolicy';
-export { AssistantsApiError } from './errors/AssistantsApiError';
-export { AssistantsConnectionError } from './errors/AssistantsConnectionError';
-// errors: every error the library raises extends AssistantsError
-export { AssistantsError } from './errors/AssistantsError';
-export { RequestOutcomeUnknownError } from './errors/RequestOutcomeUnknownError';
-export { RequestTimeoutError } from './errors/RequestTimeoutError';
-export { RunStreamError, StreamDisconnectedError, StreamParseError } from './errors/StreamErrors';
-export type { UnexpectedRedirectErrorInit } from './errors/UnexpectedRedirectError';
-export { UnexpectedRedirectError } from './errors/UnexpectedRedirectError';
 export {
   isKnownRunEvent,
   isMessageEvent,
@@ -116,8 +76,67 @@ export type {
   ToolCallsStepDetails,
   Usage,
 } from './events/types';
-export { finalMessages } from './operators/finalMessages';
-export { finalRun, NoRunEventError } from './operators/finalRun';
+
+// client: the endpoint interface, its two factories and their request parameters
+
+export type { AssistantsClient, PolledRun } from './client/AssistantsClient';
+export type { FetchClientOptions, FetchFunction } from './client/fetchClient';
+export { fetchClient } from './client/fetchClient';
+export type { InvalidResponseErrorInit } from './client/InvalidResponseError';
+export { InvalidResponseError } from './client/InvalidResponseError';
+export type {
+  OpenAIClientOptions,
+  OpenAILike,
+  OpenAIPromiseLike,
+  OpenAIRequestOptionsLike,
+} from './client/openaiClient';
+export { openaiClient } from './client/openaiClient';
+export type {
+  AssistantCreateParams,
+  AssistantUpdateParams,
+  IncludeQuery,
+  ListQuery,
+  MessageCreateParams,
+  MessageInputContent,
+  MessageListQuery,
+  MessageUpdateParams,
+  RunCreateParams,
+  RunUpdateParams,
+  SubmitToolOutputsParams,
+  ThreadAndRunCreateParams,
+  ThreadCreateParams,
+  ThreadUpdateParams,
+  ToolOutput,
+} from './client/params';
+export { CANCEL_DEADLINE_MS, CANCEL_MAX_RETRIES, CANCEL_MAX_RETRY_DELAY_MS } from './client/RequestPolicy';
+
+// errors: every error the library raises extends AssistantsError
+
+export type { AssistantsApiErrorInit } from './errors/AssistantsApiError';
+export { AssistantsApiError } from './errors/AssistantsApiError';
+export { AssistantsConnectionError } from './errors/AssistantsConnectionError';
+export { AssistantsError } from './errors/AssistantsError';
+export { RequestOutcomeUnknownError } from './errors/RequestOutcomeUnknownError';
+export { RequestTimeoutError } from './errors/RequestTimeoutError';
+export { RunStreamError, StreamDisconnectedError, StreamParseError } from './errors/StreamErrors';
+export type { UnexpectedRedirectErrorInit } from './errors/UnexpectedRedirectError';
+export { UnexpectedRedirectError } from './errors/UnexpectedRedirectError';
+
+// sources: one run as one cold Observable of its events
+
+export { cancelRun } from './sources/cancelRun';
+export { PaginationError } from './sources/collectPages';
+export type { CreateRunParams } from './sources/createRun';
+export { createRun } from './sources/createRun';
+export { createThreadAndRun } from './sources/createThreadAndRun';
+export type { RunConfig, RunRef } from './sources/RunConfig';
+export type { SubmitToolOutputsSourceParams } from './sources/submitToolOutputs';
+export { submitToolOutputs } from './sources/submitToolOutputs';
+export type { WatchRunParams } from './sources/watchRun';
+export { watchRun } from './sources/watchRun';
+
+// operators: tools, timeouts, retries, failures, filtering
+
 export type {
   HandleRequiresActionConfig,
   ToolCallFailureReason,
@@ -126,46 +145,42 @@ export type {
   ToolHandler,
   ToolHandlers,
 } from './operators/handleRequiresAction';
-// operators: tools, timeouts, retries, failures
 export {
   handleRequiresAction,
   RepeatedToolCallsError,
   RequiredActionExpiredError,
   ToolCallError,
 } from './operators/handleRequiresAction';
-// collectors: RunEvent -> value
 export { ofType } from './operators/ofType';
 export type { RetryRunConfig } from './operators/retryRun';
 export { retryRun } from './operators/retryRun';
-export { runState } from './operators/runState';
-export { runStatus } from './operators/runStatus';
 export type { RunTimeoutConfig } from './operators/runTimeout';
 export { RunTimeoutError, runTimeout } from './operators/runTimeout';
-export { textDeltas } from './operators/textDeltas';
 export type { RunFailureStatus } from './operators/throwOnFailure';
 export { RunFailedError, throwOnFailure } from './operators/throwOnFailure';
+
+// collectors: RunEvent -> value
+
+export { finalMessages } from './operators/finalMessages';
+export { finalRun, NoRunEventError } from './operators/finalRun';
+export { runState } from './operators/runState';
+export { runStatus } from './operators/runStatus';
+export { textDeltas } from './operators/textDeltas';
 export { toolCalls } from './operators/toolCalls';
+
+// relay: run events across an HTTP hop as Server-Sent Events
+
 export type { FromServerSentEventsOptions } from './relay/fromServerSentEvents';
 export { fromServerSentEvents } from './relay/fromServerSentEvents';
 export type { NodeResponseLike, PipeToNodeResponseOptions } from './relay/pipeToNodeResponse';
 export { pipeToNodeResponse } from './relay/pipeToNodeResponse';
 export type { ToServerSentEventsOptions } from './relay/toServerSentEvents';
-// relay: run events across an HTTP hop as Server-Sent Events
 export { toServerSentEvents } from './relay/toServerSentEvents';
 export type { SSEResponseOptions } from './relay/toSSEResponse';
 export { toSSEResponse } from './relay/toSSEResponse';
-export { cancelRun } from './sources/cancelRun';
-export { PaginationError } from './sources/collectPages';
-export type { CreateRunParams } from './sources/createRun';
-// sources: one run as one cold Observable of its events
-export { createRun } from './sources/createRun';
-export { createThreadAndRun } from './sources/createThreadAndRun';
-export type { RunConfig, RunRef } from './sources/RunConfig';
-export type { SubmitToolOutputsSourceParams } from './sources/submitToolOutputs';
-export { submitToolOutputs } from './sources/submitToolOutputs';
-export type { WatchRunParams } from './sources/watchRun';
-export { watchRun } from './sources/watchRun';
+
 // state: the pure reducer behind runState(), for UI stores
+
 export type { RunState } from './state/RunState';
 export { initialRunState } from './state/RunState';
 export { reduceRunState } from './state/reduceRunState';

@@ -51,10 +51,17 @@ export const initialRunState: RunState = Object.freeze({
   runId: undefined,
   status: 'pending',
   run: undefined,
-  steps: Object.freeze([]) as unknown as RunStep[],
-  messages: Object.freeze([]) as unknown as Message[],
+  steps: frozenEmpty<RunStep>(),
+  messages: frozenEmpty<Message>(),
   requiredAction: undefined,
   usage: undefined,
   lastError: undefined,
   done: false,
 });
+
+/** An empty list that cannot be changed, typed like the lists the reducer builds. */
+function frozenEmpty<T>(): T[] {
+  const list: T[] = [];
+  Object.freeze(list);
+  return list;
+}

@@ -1,100 +1,99 @@
 /**
- * id → position index of the `messages` and `steps` arrays of a `RunState`, kept beside the arrays
- * so a delta finds its message without a linear search while the state stays a plain object.
- * Internal.
+ * Finding a message or step by id in the `messages` and `steps` lists of a `RunState`. Internal.
  *
- * Positions never move: lists only grow at the end (or start again empty for a new run), so a list
- * that differs from its predecessor in one element shares the predecessor's index, and an appended
- * list gets a copy with one more entry. An index is never mutated once attached, so every snapshot
- * stays valid on its own; a list the reducer did not build (a state made by hand, an old snapshot
- * reduced again) is indexed once, on first use.
- *
- * Where an index lives: the newest list of the lineage being reduced sits in a one-entry "hot"
- * slot, because attaching an index to every new array through a WeakMap costs more than the rest of
- * the per-delta work. A list enters the WeakMap only when another lineage takes the hot slot (two
- * runs reduced in turn), so interleaved reducers stay O(1) per delta as well. The slot holds one
- * array strongly until the next reduction of that kind.
+ * The first element with the id wins, as a linear search would. With the run's {@link ListMemo}
+ * (see `memo.ts`) a delta for the element found last costs one comparison, and a long list (a state
+ * seeded with a thread's history) is looked up in an id → position map rather than searched;
+ * without one, lists are searched. Positions never move: lists only grow at the end (or start again
+ * empty for a new run), so what the memo knows about a list stays true of the lists derived from it
+ * by {@link replaceAt} and {@link append}, which keep it up to date.
  */
 
 interface Identified {
   readonly id: string;
 }
 
-type Index = ReadonlyMap<string, number>;
+/** Lists at least this long get an id → position map; shorter ones are searched. */
+export const INDEXED_FROM = 32;
 
-/** The index operations over one kind of list (messages or steps), each with its own hot slot. */
-export interface ListIndex {
-  /** Position of the element with `id` in `list`, or `-1`. */
-  positionOf(list: readonly Identified[], id: string): number;
-  /** A copy of `list` with `item` at `at` (an existing position); shares the index. */
-  replaceAt<T extends Identified>(list: readonly T[], at: number, item: T): T[];
-  /** A copy of `list` with `item` appended; its index is the old one plus `item`. */
-  append<T extends Identified>(list: readonly T[], item: T): T[];
+/** What a memo knows about the newest list of one kind (messages or steps) it has seen. */
+export interface ListMemo<T extends Identified> {
+  /** The list the fields below describe. */
+  list: readonly T[] | undefined;
+  /** id → first position in `list`, for a list of {@link INDEXED_FROM} elements or more. */
+  positions: Map<string, number> | undefined;
+  /** The position last found in `list`: the deltas of one message come in runs. */
+  at: number;
 }
 
-/** A new, independent {@link ListIndex}. */
-export function createListIndex(): ListIndex {
-  const parked = new WeakMap<readonly Identified[], Index>();
-  let hotList: readonly Identified[] | undefined;
-  let hotIndex: Index | undefined;
-  // The position last found, and the newest list of its lineage: deltas of one message come in
-  // runs, and comparing the id with that element's is cheaper than hashing a freshly parsed id
-  // string for the map. Positions never move within a lineage, so the memo stays exact.
-  let lastList: readonly Identified[] | undefined;
-  let lastAt = -1;
+export function newListMemo<T extends Identified>(): ListMemo<T> {
+  return { list: undefined, positions: undefined, at: -1 };
+}
 
-  const lookup = (list: readonly Identified[]): Index | undefined =>
-    list === hotList ? hotIndex : parked.get(list);
-
-  const build = (list: readonly Identified[]): Index => {
-    const index = new Map<string, number>();
-    for (let i = 0; i < list.length; i++) {
-      const id = list[i]?.id;
-      // The first occurrence wins, as a linear search would.
-      if (typeof id === 'string' && !index.has(id)) index.set(id, i);
+/** Position of the first element with `id` in `list`, or `-1`. */
+export function positionOf<T extends Identified>(list: readonly T[], id: string, memo?: ListMemo<T>): number {
+  if (memo === undefined) return search(list, id);
+  if (memo.list === list) {
+    if (memo.at >= 0 && list[memo.at]?.id === id) return memo.at;
+    const at = memo.positions?.get(id);
+    if (at !== undefined && list[at]?.id === id) {
+      memo.at = at;
+      return at;
     }
-    parked.set(list, index);
-    return index;
-  };
+    // Not in a list the map describes; a miss after a change made in place searches again.
+    if (at === undefined && memo.positions !== undefined) return -1;
+  }
+  const positions = list.length < INDEXED_FROM ? undefined : positionsIn(list);
+  const at = positions === undefined ? search(list, id) : (positions.get(id) ?? -1);
+  memo.list = list;
+  memo.positions = positions;
+  memo.at = at;
+  return at;
+}
 
-  const attach = (from: readonly Identified[], next: readonly Identified[], index: Index): void => {
-    // Continuing the hot lineage drops the superseded list from the slot (an old snapshot reduced
-    // again is simply re-indexed); switching lineage parks the other one's newest list first.
-    if (from !== hotList && hotList !== undefined && hotIndex !== undefined) parked.set(hotList, hotIndex);
-    hotList = next;
-    hotIndex = index;
-    if (from === lastList) lastList = next;
-  };
+function search(list: readonly Identified[], id: string): number {
+  for (let i = 0; i < list.length; i++) if (list[i]?.id === id) return i;
+  return -1;
+}
 
-  return {
-    positionOf(list, id) {
-      if (list === lastList && list[lastAt]?.id === id) return lastAt;
-      const index = lookup(list) ?? build(list);
-      const at = index.get(id);
-      if (at === undefined) return -1;
-      if (list[at]?.id === id) {
-        lastList = list;
-        lastAt = at;
-        return at;
-      }
-      // Someone changed the array in place; read it again rather than trust a stale index.
-      return build(list).get(id) ?? -1;
-    },
-    replaceAt(list, at, item) {
-      const next = list.slice();
-      next[at] = item;
-      const index = lookup(list);
-      if (index !== undefined) attach(list, next, index);
-      return next;
-    },
-    append(list, item) {
-      const next = list.slice();
-      next.push(item);
-      const index = lookup(list) ?? build(list);
-      const grown = new Map(index);
-      if (!grown.has(item.id)) grown.set(item.id, list.length);
-      attach(list, next, grown);
-      return next;
-    },
-  };
+function positionsIn(list: readonly Identified[]): Map<string, number> {
+  const positions = new Map<string, number>();
+  for (let i = 0; i < list.length; i++) {
+    const id = list[i]?.id;
+    if (typeof id === 'string' && !positions.has(id)) positions.set(id, i);
+  }
+  return positions;
+}
+
+/** A copy of `list` with `item` (of the same id) at `at`, an existing position. */
+export function replaceAt<T extends Identified>(
+  list: readonly T[],
+  at: number,
+  item: T,
+  memo?: ListMemo<T>,
+): T[] {
+  const next = list.slice();
+  next[at] = item;
+  if (memo?.list === list) {
+    memo.list = next;
+    memo.at = at;
+  }
+  return next;
+}
+
+/** A copy of `list` with `item` appended; `item`'s id is not in `list` (as `positionOf` said). */
+export function append<T extends Identified>(list: readonly T[], item: T, memo?: ListMemo<T>): T[] {
+  const next = list.slice();
+  next.push(item);
+  if (memo?.list === list) {
+    memo.list = next;
+    memo.at = list.length;
+    // The map describes the memo's list only, so it grows with it.
+    if (memo.positions !== undefined) {
+      memo.positions.set(item.id, list.length);
+    } else if (next.length >= INDEXED_FROM) {
+      memo.positions = positionsIn(next);
+    }
+  }
+  return next;
 }

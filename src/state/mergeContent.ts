@@ -1,5 +1,12 @@
-import type { Annotation, MessageContent, TextContentBlock } from '../events/types';
-import { copyExtras, copyOwn, hasOtherKeys, isRecord, mergeByIndex, type Rec } from './objects';
+import type {
+  Annotation,
+  ImageFileContentBlock,
+  ImageURLContentBlock,
+  MessageContent,
+  RefusalContentBlock,
+  TextContentBlock,
+} from '../events/types';
+import { copyExtras, copyOwn, hasOtherKeys, isRecord, listOf, mergeByIndex, type Part } from './objects';
 
 /**
  * Merging of `thread.message.delta` content parts into a message's content, by `index`. Internal.
@@ -21,37 +28,31 @@ export function mergeContent(content: MessageContent[], parts: readonly unknown[
   return mergeByIndex(content, parts, mergeBlock);
 }
 
-function mergeBlock(prev: MessageContent | undefined, part: Rec): MessageContent {
-  const type = part['type'] as string;
+/** `mergeByIndex` passes a `prev` of the part's own type only; the checks below just narrow it. */
+function mergeBlock(prev: MessageContent | undefined, part: Part): MessageContent {
+  const type = part.type;
   switch (type) {
     case 'text':
-      return mergeText(prev as TextContentBlock | undefined, part);
+      return mergeText(prev?.type === type ? prev : undefined, part);
     case 'refusal':
-      return mergeRefusal(prev as { type: 'refusal'; refusal: string } | undefined, part);
+      return mergeRefusal(prev?.type === type ? prev : undefined, part);
     case 'image_file':
     case 'image_url':
-      return mergeImage(prev, part, type);
+      return mergeImage(prev?.type === type ? prev : undefined, part, type);
     default:
       return mergeUnknown(prev, part);
   }
 }
 
-/**
- * The last text block that `mergeText` built with no unknown fields, so the next delta of the same
- * block (the common case: one message streams at a time) skips looking for fields to carry over.
- * A memo only: any other block takes the general path, with the same result.
- */
-let plainTextBlock: TextContentBlock | undefined;
-
-function mergeText(prev: TextContentBlock | undefined, part: Rec): TextContentBlock {
+function mergeText(prev: TextContentBlock | undefined, part: Part): TextContentBlock {
   const delta = isRecord(part['text']) ? part['text'] : undefined;
   const value = typeof delta?.['value'] === 'string' ? delta['value'] : '';
-  const annotations = Array.isArray(delta?.['annotations']) ? (delta['annotations'] as unknown[]) : undefined;
+  const annotations = listOf(delta?.['annotations']);
   if (prev === undefined) {
     const text = { value, annotations: annotations ? mergeAnnotations([], annotations) : [] };
     if (delta !== undefined) copyExtras(text, delta, TEXT_KEYS);
     const block: TextContentBlock = { type: 'text', text };
-    copyExtras(block as unknown as Rec, part, TEXT_PART_KEYS);
+    copyExtras(block, part, TEXT_PART_KEYS);
     return block;
   }
   const prevText = prev.text;
@@ -65,26 +66,22 @@ function mergeText(prev: TextContentBlock | undefined, part: Rec): TextContentBl
     annotations: mergedAnnotations,
   };
   const block: TextContentBlock = { type: 'text', text };
-  // Literals first, then unknown fields only where some may exist: this runs once per delta.
-  let extras = false;
-  if (prev !== plainTextBlock) {
-    extras = copyExtras(text, prevText, TEXT_KEYS);
-    extras = copyExtras(block as unknown as Rec, prev, TEXT_BLOCK_KEYS) || extras;
-  }
-  if (delta !== undefined && hasOtherKeys(delta, 'value', 'annotations')) {
-    extras = copyExtras(text, delta, TEXT_KEYS) || extras;
-  }
-  if (hasOtherKeys(part, 'index', 'type', 'text')) {
-    extras = copyExtras(block as unknown as Rec, part, TEXT_PART_KEYS) || extras;
-  }
-  plainTextBlock = extras ? undefined : block;
+  // Literals first, then unknown fields only where some may exist: this runs once per delta, and
+  // `hasOtherKeys` compares interned keys where `copyExtras` would look each one up in a set.
+  if (hasOtherKeys(prevText, 'value', 'annotations')) copyExtras(text, prevText, TEXT_KEYS);
+  if (hasOtherKeys(prev, 'type', 'text')) copyExtras(block, prev, TEXT_BLOCK_KEYS);
+  if (delta !== undefined && hasOtherKeys(delta, 'value', 'annotations')) copyExtras(text, delta, TEXT_KEYS);
+  if (hasOtherKeys(part, 'index', 'type', 'text')) copyExtras(block, part, TEXT_PART_KEYS);
   return block;
 }
 
-function mergeRefusal(prev: { type: 'refusal'; refusal: string } | undefined, part: Rec): MessageContent {
+function mergeRefusal(prev: RefusalContentBlock | undefined, part: Part): MessageContent {
   const add = typeof part['refusal'] === 'string' ? part['refusal'] : '';
   if (prev !== undefined && add === '') return prev;
-  const block = { type: 'refusal' as const, refusal: prev === undefined ? add : prev.refusal + add };
+  const block: RefusalContentBlock = {
+    type: 'refusal',
+    refusal: prev === undefined ? add : prev.refusal + add,
+  };
   if (prev !== undefined) copyExtras(block, prev, REFUSAL_BLOCK_KEYS);
   copyExtras(block, part, REFUSAL_PART_KEYS);
   return block;
@@ -92,24 +89,31 @@ function mergeRefusal(prev: { type: 'refusal'; refusal: string } | undefined, pa
 
 /** Image blocks arrive whole or in pieces; each known field is set, not concatenated. */
 function mergeImage(
-  prev: MessageContent | undefined,
-  part: Rec,
+  prev: ImageFileContentBlock | ImageURLContentBlock | undefined,
+  part: Part,
   type: 'image_file' | 'image_url',
 ): MessageContent {
   const delta = part[type];
   if (prev !== undefined && !isRecord(delta)) return prev;
-  const image = prev === undefined ? {} : copyOwn((prev as unknown as Rec)[type] as object);
+  const image =
+    prev === undefined ? {} : copyOwn(prev.type === 'image_file' ? prev.image_file : prev.image_url);
   if (isRecord(delta)) Object.assign(image, copyOwn(delta));
-  if (type === 'image_file' && typeof image['file_id'] !== 'string') image['file_id'] = '';
-  if (type === 'image_url' && typeof image['url'] !== 'string') image['url'] = '';
-  const block: Rec = { type, [type]: image };
+  // The required reference keeps its place among the fields, or comes last when it was missing.
+  const block: MessageContent =
+    type === 'image_file'
+      ? { type, image_file: { ...image, file_id: stringOr(image['file_id']) } }
+      : { type, image_url: { ...image, url: stringOr(image['url']) } };
   if (prev !== undefined) copyExtras(block, prev, IMAGE_KEYS);
   copyExtras(block, part, IMAGE_KEYS);
-  return block as unknown as MessageContent;
+  return block;
+}
+
+function stringOr(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 /** A block type this version does not know: its top-level fields are set, shallowly. */
-function mergeUnknown(prev: MessageContent | undefined, part: Rec): MessageContent {
+function mergeUnknown(prev: MessageContent | undefined, part: Part): MessageContent {
   const block = prev === undefined ? {} : copyOwn(prev);
   Object.assign(block, copyOwn(part, 'index'));
   return block as unknown as MessageContent;
@@ -124,7 +128,8 @@ function mergeAnnotations(annotations: Annotation[], deltas: readonly unknown[])
       if (key === 'index' || !Object.hasOwn(delta, key)) continue;
       const value = delta[key];
       if (NESTED_ANNOTATION_KEYS.has(key) && isRecord(value)) {
-        const nested = isRecord(next[key]) ? copyOwn(next[key] as Rec) : {};
+        const current = next[key];
+        const nested = isRecord(current) ? copyOwn(current) : {};
         next[key] = Object.assign(nested, copyOwn(value));
       } else if (key !== '__proto__' && key !== 'constructor' && key !== 'prototype') {
         next[key] = value;

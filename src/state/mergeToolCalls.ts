@@ -4,7 +4,7 @@ import type {
   FunctionToolCall,
   ToolCall,
 } from '../events/types';
-import { copyExtras, copyOwn, isRecord, mergeByIndex, type Rec } from './objects';
+import { copyExtras, copyOwn, isRecord, listOf, mergeByIndex, type Part } from './objects';
 
 /**
  * Merging of `thread.run.step.delta` tool-call fragments into a step's tool calls, by `index`.
@@ -28,28 +28,22 @@ export function mergeToolCalls(calls: ToolCall[], deltas: readonly unknown[]): T
   return mergeByIndex(calls, deltas, mergeCall);
 }
 
-function mergeCall(prev: ToolCall | undefined, delta: Rec): ToolCall {
+/** `mergeByIndex` passes a `prev` of the delta's own type only; the checks below just narrow it. */
+function mergeCall(prev: ToolCall | undefined, delta: Part): ToolCall {
   const id = typeof delta['id'] === 'string' ? delta['id'] : (prev?.id ?? '');
   let next: ToolCall;
-  switch (delta['type']) {
+  switch (delta.type) {
     case 'function': {
-      const fn = mergeFunction((prev as FunctionToolCall | undefined)?.function, delta['function']);
-      if (prev !== undefined && id === prev.id && fn === (prev as FunctionToolCall).function) return prev;
+      const prevFn = prev?.type === 'function' ? prev : undefined;
+      const fn = mergeFunction(prevFn?.function, delta['function']);
+      if (prevFn !== undefined && id === prevFn.id && fn === prevFn.function) return prevFn;
       next = { id, type: 'function', function: fn };
       break;
     }
     case 'code_interpreter': {
-      const code = mergeCode(
-        (prev as CodeInterpreterToolCall | undefined)?.code_interpreter,
-        delta['code_interpreter'],
-      );
-      if (
-        prev !== undefined &&
-        id === prev.id &&
-        code === (prev as CodeInterpreterToolCall).code_interpreter
-      ) {
-        return prev;
-      }
+      const prevCode = prev?.type === 'code_interpreter' ? prev : undefined;
+      const code = mergeCode(prevCode?.code_interpreter, delta['code_interpreter']);
+      if (prevCode !== undefined && id === prevCode.id && code === prevCode.code_interpreter) return prevCode;
       next = { id, type: 'code_interpreter', code_interpreter: code };
       break;
     }
@@ -61,17 +55,16 @@ function mergeCall(prev: ToolCall | undefined, delta: Rec): ToolCall {
         if (key === 'index' || !Object.hasOwn(delta, key)) continue;
         const value = delta[key];
         if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+        const current = call[key];
         call[key] =
-          isRecord(value) && isRecord(call[key])
-            ? Object.assign(copyOwn(call[key] as Rec), copyOwn(value))
-            : value;
+          isRecord(value) && isRecord(current) ? Object.assign(copyOwn(current), copyOwn(value)) : value;
       }
       call['id'] = id;
       return call as unknown as ToolCall;
     }
   }
-  if (prev !== undefined) copyExtras(next as unknown as Rec, prev, CALL_KEYS);
-  copyExtras(next as unknown as Rec, delta, CALL_KEYS);
+  if (prev !== undefined) copyExtras(next, prev, CALL_KEYS);
+  copyExtras(next, delta, CALL_KEYS);
   return next;
 }
 
@@ -84,7 +77,7 @@ function mergeFunction(prev: FunctionFields | undefined, delta: unknown): Functi
   const output = typeof d?.['output'] === 'string' || d?.['output'] === null ? d['output'] : undefined;
   if (prev === undefined) {
     const fn: FunctionFields = { name: name ?? '', arguments: args, output: output ?? null };
-    if (d !== undefined) copyExtras(fn as unknown as Rec, d, FUNCTION_KEYS);
+    if (d !== undefined) copyExtras(fn, d, FUNCTION_KEYS);
     return fn;
   }
   if (
@@ -99,8 +92,8 @@ function mergeFunction(prev: FunctionFields | undefined, delta: unknown): Functi
     arguments: args === '' ? prev.arguments : prev.arguments + args,
     output: output === undefined ? prev.output : output,
   };
-  copyExtras(fn as unknown as Rec, prev, FUNCTION_KEYS);
-  if (d !== undefined) copyExtras(fn as unknown as Rec, d, FUNCTION_KEYS);
+  copyExtras(fn, prev, FUNCTION_KEYS);
+  if (d !== undefined) copyExtras(fn, d, FUNCTION_KEYS);
   return fn;
 }
 
@@ -110,34 +103,40 @@ function mergeCode(prev: CodeFields | undefined, delta: unknown): CodeFields {
   const d = isRecord(delta) ? delta : undefined;
   const input = typeof d?.['input'] === 'string' ? d['input'] : '';
   const prevOutputs = prev?.outputs ?? [];
-  const outputs = Array.isArray(d?.['outputs'])
-    ? mergeOutputs(prevOutputs, d['outputs'] as unknown[])
-    : prevOutputs;
+  const outputDeltas = listOf(d?.['outputs']);
+  const outputs = outputDeltas ? mergeOutputs(prevOutputs, outputDeltas) : prevOutputs;
   if (prev !== undefined && input === '' && outputs === prev.outputs) return prev;
   const code: CodeFields = { input: prev === undefined ? input : prev.input + input, outputs };
-  if (prev !== undefined) copyExtras(code as unknown as Rec, prev, CODE_KEYS);
-  if (d !== undefined) copyExtras(code as unknown as Rec, d, CODE_KEYS);
+  if (prev !== undefined) copyExtras(code, prev, CODE_KEYS);
+  if (d !== undefined) copyExtras(code, d, CODE_KEYS);
   return code;
 }
 
 function mergeOutputs(outputs: CodeInterpreterOutput[], deltas: readonly unknown[]): CodeInterpreterOutput[] {
   return mergeByIndex(outputs, deltas, (prev, delta) => {
+    // As in mergeCall, a `prev` has the delta's type; the checks narrow it.
     let next: CodeInterpreterOutput;
-    if (delta['type'] === 'logs') {
+    if (delta.type === 'logs') {
+      const prevLogs = prev?.type === 'logs' ? prev : undefined;
       const logs = typeof delta['logs'] === 'string' ? delta['logs'] : '';
-      if (prev !== undefined && logs === '') return prev;
-      next = { type: 'logs', logs: prev === undefined ? logs : (prev as { logs: string }).logs + logs };
-    } else if (delta['type'] === 'image') {
-      if (prev !== undefined && !isRecord(delta['image'])) return prev;
-      const image = prev === undefined ? {} : copyOwn((prev as { image: object }).image);
-      if (isRecord(delta['image'])) Object.assign(image, copyOwn(delta['image']));
-      if (typeof image['file_id'] !== 'string') image['file_id'] = '';
-      next = { type: 'image', image: image as { file_id: string } };
+      if (prevLogs !== undefined && logs === '') return prevLogs;
+      next = { type: 'logs', logs: prevLogs === undefined ? logs : prevLogs.logs + logs };
+    } else if (delta.type === 'image') {
+      const prevImage = prev?.type === 'image' ? prev : undefined;
+      const add = delta['image'];
+      if (prevImage !== undefined && !isRecord(add)) return prevImage;
+      const image = prevImage === undefined ? {} : copyOwn(prevImage.image);
+      if (isRecord(add)) Object.assign(image, copyOwn(add));
+      // `file_id` keeps its place among the fields, or comes last when it was missing.
+      const file_id = typeof image['file_id'] === 'string' ? image['file_id'] : '';
+      next = { type: 'image', image: { ...image, file_id } };
     } else {
-      next = Object.assign(prev === undefined ? {} : copyOwn(prev), copyOwn(delta, 'index')) as never;
+      // An output type this version does not know: its fields are set, shallowly.
+      const output = Object.assign(prev === undefined ? {} : copyOwn(prev), copyOwn(delta, 'index'));
+      return output as unknown as CodeInterpreterOutput;
     }
-    if (prev !== undefined) copyExtras(next as unknown as Rec, prev, OUTPUT_KEYS);
-    copyExtras(next as unknown as Rec, delta, OUTPUT_KEYS);
+    if (prev !== undefined) copyExtras(next, prev, OUTPUT_KEYS);
+    copyExtras(next, delta, OUTPUT_KEYS);
     return next;
   });
 }

@@ -1,21 +1,24 @@
 import type { Message, MessageContent } from '../events/types';
-import { createListIndex } from './byId';
+import { append, positionOf, replaceAt } from './byId';
+import type { Memo } from './memo';
 import { mergeContent } from './mergeContent';
 import {
-  copyOwn,
+  cloneOwn,
   hasExactKeys,
   isListOfRecords,
   isRecord,
   sameFields,
+  wireKeys,
   withoutForbiddenKeys,
 } from './objects';
 
 /** Message lifecycle and delta handling for the reducer. Internal. */
 
-const { positionOf, replaceAt, append } = createListIndex();
-
-/** The keys of a message on the wire. A message with exactly these is rebuilt as a literal per delta. */
-const WIRE_MESSAGE_KEYS: ReadonlySet<string> = new Set([
+/**
+ * The keys of a message on the wire, in the server's order. A message with exactly these is rebuilt
+ * as a literal per delta, with its keys in this order.
+ */
+const WIRE_MESSAGE_KEYS = wireKeys(
   'id',
   'object',
   'created_at',
@@ -30,7 +33,7 @@ const WIRE_MESSAGE_KEYS: ReadonlySet<string> = new Set([
   'content',
   'attachments',
   'metadata',
-]);
+);
 
 /** `true` once a message can no longer change: its status is `completed` or `incomplete`. */
 export function isTerminalMessage(message: Message): boolean {
@@ -41,34 +44,39 @@ export function isTerminalMessage(message: Message): boolean {
  * The messages after a message lifecycle event (`created | in_progress | completed | incomplete`),
  * or `messages` itself when nothing changes.
  */
-export function applyMessageEvent(messages: Message[], name: string, data: unknown): Message[] {
+export function applyMessageEvent(
+  messages: Message[],
+  name: string,
+  data: unknown,
+  memo: Memo | undefined,
+): Message[] {
   if (!isRecord(data) || typeof data['id'] !== 'string') return messages;
   // Content that is a list with a non-object in it would break every later delta of the message.
   if (Array.isArray(data['content']) && !isListOfRecords(data['content'])) return messages;
   const incoming = normalise(data, name);
-  const at = positionOf(messages, incoming.id);
-  if (at < 0) return append(messages, incoming);
-  const prev = messages[at] as Message;
+  const at = positionOf(messages, incoming.id, memo?.messages);
+  const prev = at < 0 ? undefined : messages[at];
+  if (prev === undefined) return append(messages, incoming, memo?.messages);
   // A terminal payload is the server's final word: it replaces what the deltas built.
-  if (isTerminalMessage(incoming)) return replaceAt(messages, at, incoming);
+  if (isTerminalMessage(incoming)) return replaceAt(messages, at, incoming, memo?.messages);
   // A late non-terminal event (a replay) never moves a finished message back.
   if (isTerminalMessage(prev)) return messages;
   // A replayed or repeated non-terminal event updates status fields but keeps the accumulated content.
   const content = prev.content.length > 0 || incoming.content.length === 0 ? prev.content : incoming.content;
   if (content === prev.content && sameFields(prev, incoming, 'content')) return messages;
-  const next = content === incoming.content ? incoming : ({ ...incoming, content } as Message);
-  return replaceAt(messages, at, next);
+  const next = content === incoming.content ? incoming : { ...incoming, content };
+  return replaceAt(messages, at, next, memo?.messages);
 }
 
 /** The messages after a `thread.message.delta`, or `messages` itself when nothing changes. */
-export function applyMessageDelta(messages: Message[], data: unknown): Message[] {
+export function applyMessageDelta(messages: Message[], data: unknown, memo: Memo | undefined): Message[] {
   if (!isRecord(data) || typeof data['id'] !== 'string' || !isRecord(data['delta'])) return messages;
   const id = data['id'];
   const delta = data['delta'];
   const parts = delta['content'];
   const role = delta['role'] === 'user' || delta['role'] === 'assistant' ? delta['role'] : undefined;
-  const at = positionOf(messages, id);
-  const prev = at < 0 ? undefined : (messages[at] as Message);
+  const at = positionOf(messages, id, memo?.messages);
+  const prev = at < 0 ? undefined : messages[at];
   // Deltas after the terminal payload are replays; the final content is already the server's.
   if (prev !== undefined && isTerminalMessage(prev)) return messages;
   // A resumed stream may start mid-message: the first delta creates the message.
@@ -83,45 +91,54 @@ export function applyMessageDelta(messages: Message[], data: unknown): Message[]
   if (content === base.content && (prev === undefined || role === undefined || role === prev.role)) {
     return messages; // nothing usable in this delta
   }
-  const next = withContent(base, content, role ?? base.role);
-  return prev === undefined ? append(messages, next) : replaceAt(messages, at, next);
+  const next = withContent(base, content, role ?? base.role, memo);
+  return prev === undefined
+    ? append(messages, next, memo?.messages)
+    : replaceAt(messages, at, next, memo?.messages);
 }
 
 /**
- * The last message `withContent` built as a literal: it has exactly the wire keys by construction,
- * so the next delta of that message skips counting them. A memo only; it never changes a result.
- */
-let literalMessage: Message | undefined;
-
-/**
  * `message` with new content. Wire-shaped messages are rebuilt as a literal (the per-delta path is
- * hot, and a 14-key spread costs several times more); others are copied key by key.
+ * hot, and a 14-key spread costs several times more); others are copied key by key. The memo holds
+ * the last literal built, so the next delta of that message skips checking its keys.
  */
-function withContent(message: Message, content: MessageContent[], role: Message['role']): Message {
-  if (message === literalMessage || hasExactKeys(message, WIRE_MESSAGE_KEYS)) {
-    const m = message as Required<Message>;
-    literalMessage = {
-      id: m.id,
-      object: m.object,
-      created_at: m.created_at,
-      assistant_id: m.assistant_id,
-      thread_id: m.thread_id,
-      run_id: m.run_id,
-      status: m.status,
-      incomplete_details: m.incomplete_details,
-      incomplete_at: m.incomplete_at,
-      completed_at: m.completed_at,
+function withContent(
+  message: Message,
+  content: MessageContent[],
+  role: Message['role'],
+  memo: Memo | undefined,
+): Message {
+  const literal = memo?.literalMessage;
+  const wire =
+    literal !== undefined && message === literal
+      ? literal
+      : hasExactKeys(message, WIRE_MESSAGE_KEYS)
+        ? message
+        : undefined;
+  if (wire !== undefined) {
+    const next: Required<Message> = {
+      id: wire.id,
+      object: wire.object,
+      created_at: wire.created_at,
+      assistant_id: wire.assistant_id,
+      thread_id: wire.thread_id,
+      run_id: wire.run_id,
+      status: wire.status,
+      incomplete_details: wire.incomplete_details,
+      incomplete_at: wire.incomplete_at,
+      completed_at: wire.completed_at,
       role,
       content,
-      attachments: m.attachments,
-      metadata: m.metadata,
+      attachments: wire.attachments,
+      metadata: wire.metadata,
     };
-    return literalMessage;
+    if (memo !== undefined) memo.literalMessage = next;
+    return next;
   }
-  const copy = copyOwn(message);
-  copy['content'] = content;
-  copy['role'] = role;
-  return copy as unknown as Message;
+  const copy = cloneOwn(message);
+  copy.content = content;
+  copy.role = role;
+  return copy;
 }
 
 /**

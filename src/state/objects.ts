@@ -15,6 +15,12 @@ export const MAX_DELTA_INDEX = 10_000;
 /** Any object we read fields from. */
 export type Rec = Record<string, unknown>;
 
+/** A delta part {@link mergeByIndex} accepted: an object with a string `type` and a usable `index`. */
+export interface Part extends Rec {
+  readonly type: string;
+  readonly index: number;
+}
+
 /** `true` for a non-null, non-array object. */
 export function isRecord(value: unknown): value is Rec {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -40,11 +46,35 @@ export function isUsableIndex(index: unknown, length: number): index is number {
   );
 }
 
+/** The keys of a wire object, in the order the server sends them, for {@link hasExactKeys}. */
+export interface WireKeys {
+  readonly order: readonly string[];
+  readonly set: ReadonlySet<string>;
+}
+
+export function wireKeys(...order: string[]): WireKeys {
+  return { order, set: new Set(order) };
+}
+
 /**
  * `true` when `obj` has exactly the keys in `keys` (own or inherited enumerable ones, which plain
  * JSON objects do not have). The reducer then rebuilds it as a literal instead of a spread.
+ *
+ * Keys in `keys.order` (the server's order, and that of the literals the reducer builds) are
+ * checked by comparing interned strings, which is cheaper than a set lookup per key on the
+ * per-delta path; any other order falls back to the set.
  */
-export function hasExactKeys(obj: object, keys: ReadonlySet<string>): boolean {
+export function hasExactKeys<T extends object>(obj: T, keys: WireKeys): obj is Required<T> {
+  const order = keys.order;
+  let count = 0;
+  for (const key in obj) {
+    if (key !== order[count]) return hasKeySet(obj, keys.set);
+    count++;
+  }
+  return count === order.length;
+}
+
+function hasKeySet(obj: object, keys: ReadonlySet<string>): boolean {
   let count = 0;
   for (const key in obj) {
     if (!keys.has(key)) return false;
@@ -59,11 +89,12 @@ export function hasExactKeys(obj: object, keys: ReadonlySet<string>): boolean {
  *
  * @returns Whether any key was copied.
  */
-export function copyExtras(target: Rec, source: object, known: ReadonlySet<string>): boolean {
+export function copyExtras(target: object, source: object, known: ReadonlySet<string>): boolean {
   let copied = false;
   for (const key in source) {
     if (known.has(key) || FORBIDDEN_KEYS.has(key) || !Object.hasOwn(source, key)) continue;
-    target[key] = (source as Rec)[key];
+    // Any object holds any string key at run time; the types describe only the known ones.
+    (target as Rec)[key] = fieldOf(source, key);
     copied = true;
   }
   return copied;
@@ -86,9 +117,27 @@ export function copyOwn(source: object, skip?: string): Rec {
   const out: Rec = {};
   for (const key in source) {
     if (key === skip || FORBIDDEN_KEYS.has(key) || !Object.hasOwn(source, key)) continue;
-    out[key] = (source as Rec)[key];
+    out[key] = fieldOf(source, key);
   }
   return out;
+}
+
+/** `obj[key]`, for a key that `for … in` found (the types describe only the known keys). */
+function fieldOf(obj: object, key: string): unknown {
+  return (obj as Rec)[key];
+}
+
+/** `value` when it is an array, else `undefined`; typed `unknown[]`, not `any[]`. */
+export function listOf(value: unknown): readonly unknown[] | undefined {
+  return Array.isArray(value) ? value : undefined;
+}
+
+/**
+ * A shallow copy of `source` (own enumerable keys but the forbidden ones), of the same type: the
+ * types describe plain data, which has nothing else.
+ */
+export function cloneOwn<T extends object>(source: T): T {
+  return copyOwn(source) as T;
 }
 
 /**
@@ -101,7 +150,7 @@ export function withoutForbiddenKeys<T extends object>(payload: T): T {
     Object.hasOwn(payload, 'constructor') ||
     Object.hasOwn(payload, 'prototype')
   ) {
-    return copyOwn(payload) as T;
+    return cloneOwn(payload);
   }
   return payload;
 }
@@ -116,7 +165,7 @@ export function jsonEqual(a: unknown, b: unknown, depth = 0): boolean {
     return true;
   }
   if (Array.isArray(b)) return false;
-  return sameFields(a as Rec, b as Rec, undefined, depth);
+  return sameFields(a, b, undefined, depth);
 }
 
 /** `true` when `a` and `b` have the same own keys with equal JSON values, ignoring `skip`. */
@@ -127,7 +176,7 @@ export function sameFields(a: object, b: object, skip: string | undefined, depth
   for (const key in b) {
     if (key === skip || !Object.hasOwn(b, key)) continue;
     countB++;
-    if (!Object.hasOwn(a, key) || !jsonEqual((a as Rec)[key], (b as Rec)[key], depth + 1)) return false;
+    if (!Object.hasOwn(a, key) || !jsonEqual(fieldOf(a, key), fieldOf(b, key), depth + 1)) return false;
   }
   return countA === countB;
 }
@@ -141,20 +190,23 @@ export function sameFields(a: object, b: object, skip: string | undefined, depth
 export function mergeByIndex<T extends { type: string }>(
   list: T[],
   parts: readonly unknown[],
-  merge: (prev: T | undefined, part: Rec) => T,
+  merge: (prev: T | undefined, part: Part) => T,
 ): T[] {
   let out = list;
   for (const part of parts) {
-    if (!isRecord(part) || typeof part['type'] !== 'string' || !isUsableIndex(part['index'], out.length)) {
-      continue;
-    }
-    const index = part['index'];
+    if (!isPart(part, out.length)) continue;
+    const index = part.index;
     const prev = out[index];
-    if (prev !== undefined && prev.type !== part['type']) continue; // a different element there: keep ours
+    if (prev !== undefined && prev.type !== part.type) continue; // a different element there: keep ours
     const next = merge(prev, part);
     if (next === prev) continue;
     if (out === list) out = list.slice();
     out[index] = next;
   }
   return out;
+}
+
+/** `true` for an object with a string `type` and an `index` usable in a list of `length`. */
+function isPart(value: unknown, length: number): value is Part {
+  return isRecord(value) && typeof value['type'] === 'string' && isUsableIndex(value['index'], length);
 }

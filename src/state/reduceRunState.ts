@@ -1,6 +1,7 @@
 import { isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
 import type { Message, RunStep } from '../events/types';
+import { handOnMemo, memoOf } from './memo';
 import { applyMessageDelta, applyMessageEvent } from './messages';
 import { nextRun } from './nextRun';
 import { isRecord } from './objects';
@@ -55,21 +56,33 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
   const name = event.event;
   switch (name) {
     case 'thread.message.delta':
-      return withLists(state, state.steps, applyMessageDelta(state.messages, event.data));
+      return withLists(state, state.steps, applyMessageDelta(state.messages, event.data, memoOf(state.run)));
     case 'thread.run.step.delta':
-      return withLists(state, applyStepDelta(state.steps, event.data, state.runId), state.messages);
+      return withLists(
+        state,
+        applyStepDelta(state.steps, event.data, state.runId, memoOf(state.run)),
+        state.messages,
+      );
     case 'thread.message.created':
     case 'thread.message.in_progress':
     case 'thread.message.completed':
     case 'thread.message.incomplete':
-      return withLists(state, state.steps, applyMessageEvent(state.messages, name, event.data));
+      return withLists(
+        state,
+        state.steps,
+        applyMessageEvent(state.messages, name, event.data, memoOf(state.run)),
+      );
     case 'thread.run.step.created':
     case 'thread.run.step.in_progress':
     case 'thread.run.step.completed':
     case 'thread.run.step.failed':
     case 'thread.run.step.cancelled':
     case 'thread.run.step.expired':
-      return withLists(state, applyStepEvent(state.steps, name, event.data), state.messages);
+      return withLists(
+        state,
+        applyStepEvent(state.steps, name, event.data, memoOf(state.run)),
+        state.messages,
+      );
     case 'thread.created': {
       const data: unknown = event.data;
       if (!isRecord(data) || typeof data['id'] !== 'string' || data['id'] === state.threadId) return state;
@@ -84,6 +97,8 @@ function applyRunEvent(state: RunState, event: RunEvent): RunState {
   const run = nextRun(state.run, event);
   if (run === state.run || run === undefined) return state;
   const newRun = state.runId !== undefined && state.runId !== run.id;
+  // The same run's lists carry on, and so does what the reducer knows about them.
+  if (!newRun) handOnMemo(state.run, run);
   const status = run.status;
   return {
     threadId: typeof run.thread_id === 'string' ? run.thread_id : state.threadId,

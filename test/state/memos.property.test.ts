@@ -2,16 +2,22 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/events/RunEvent';
 import type { Message } from '../../src/events/types';
+import { INDEXED_FROM } from '../../src/state/byId';
 import { initialRunState, type RunState } from '../../src/state/RunState';
 import { reduceRunState } from '../../src/state/reduceRunState';
 import { seeded } from '../helpers/seeded';
-import { aMessage, messageCreated, messageDelta, RUN, runEvent } from './events';
+import { aMessage, messageCreated, messageDelta, RUN, runEvent, textBlock } from './events';
 
 /**
- * The reducer keeps a few one-entry memos on its per-delta path (the last plain text block, the
- * last message built as a literal, the last position found). They must never change a result:
- * whatever else was reduced in between, and whichever blocks carry unknown fields, the state is
- * what the deltas say.
+ * While it folds one run, the reducer keeps a memo in a `WeakMap` keyed by the run payload of the
+ * states (`state.run`, the one object that stays the same from delta to delta): the newest list of
+ * each kind with the position last found in it (and an id → position map once a list is long, as
+ * when a state is seeded with a thread's history), and the last message it built as a literal.
+ * Lineages of states that hold the same run payload share that memo: two reducers fed the same
+ * event objects, or a branch reduced from an older snapshot. Messages whose keys come in another
+ * order than the server's take a slower key check. None of this may change a result: whatever
+ * else was reduced in between, with its own memo or the same one, whichever blocks carry unknown
+ * fields, the state is what the deltas say, and the messages no delta touched are the same objects.
  */
 
 interface Step {
@@ -29,14 +35,22 @@ const step = fc.record({
   extra: fc.constantFrom('none', 'part', 'text'),
 }) as fc.Arbitrary<Step>;
 
-/** Message 2 carries a key the wire shape lacks, so it takes the key-by-key copy path. */
+/** The same keys, `role` first. */
+const reordered = ({ role, ...rest }: Message): Message => ({ role, ...rest });
+
+/**
+ * Message 1 has the wire keys in another order (the literal path, found by the slower key check);
+ * message 2 carries a key the wire shape lacks, so it takes the key-by-key copy path.
+ */
 const created = (m: number): RunEvent =>
   m === 2
     ? ({
         event: 'thread.message.created',
         data: { ...aMessage('msg_2', 'in_progress'), file_ids: ['f'] },
       } as RunEvent)
-    : messageCreated(`msg_${m}`);
+    : m === 1
+      ? { event: 'thread.message.created', data: reordered(aMessage('msg_1', 'in_progress')) }
+      : messageCreated(`msg_${m}`);
 
 const deltaOf = (s: Step, i: number): RunEvent => {
   const text: Record<string, unknown> = { value: s.value };
@@ -67,10 +81,21 @@ function model(steps: readonly Step[]) {
   return blocks;
 }
 
-const start = (): RunState =>
-  [runEvent('in_progress'), created(0), created(1), created(2)].reduce(reduceRunState, initialRunState);
+/** Messages of earlier runs that a state made by hand starts with: none, or enough to be indexed. */
+const HISTORIES = [0, INDEXED_FROM + 8].map((length) =>
+  Array.from({ length }, (_, i) => aMessage(`msg_old_${i}`, 'completed', [textBlock(String(i))])),
+);
+const history = fc.constantFrom(...HISTORIES);
 
-function check(state: RunState, steps: readonly Step[]): void {
+/** The run and message events before the deltas; new objects on each call (so a new run payload). */
+const opening = (): RunEvent[] => [runEvent('in_progress'), created(0), created(1), created(2)];
+
+const start = (before: Message[] = [], events = opening()): RunState =>
+  events.reduce(reduceRunState, { ...initialRunState, messages: before });
+
+function check(state: RunState, steps: readonly Step[], before: Message[] = []): void {
+  expect(state.messages.map((m) => m.id)).toEqual([...before.map((m) => m.id), 'msg_0', 'msg_1', 'msg_2']);
+  for (const [i, m] of before.entries()) expect(state.messages[i]).toBe(m);
   const expected = model(steps);
   for (let m = 0; m < 3; m++) {
     const message = state.messages.find((x) => x.id === `msg_${m}`) as Message & { file_ids?: string[] };
@@ -95,51 +120,134 @@ function check(state: RunState, steps: readonly Step[]): void {
 describe('the reducer’s per-delta memos', () => {
   it('never change a result, whatever is reduced in between', () => {
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 40 }), fc.array(step, { maxLength: 40 }), (a, b) => {
-        const deltasA = a.map(deltaOf);
-        const deltasB = b.map(deltaOf);
-        // Alone, then interleaved with a second, independent lineage.
-        const alone = deltasA.reduce(reduceRunState, start());
-        let stateA = start();
-        let stateB = start();
-        for (let i = 0; i < Math.max(a.length, b.length); i++) {
-          const da = deltasA[i];
-          const db = deltasB[i];
-          if (da) stateA = reduceRunState(stateA, da);
-          if (db) stateB = reduceRunState(stateB, db);
-        }
-        check(alone, a);
-        check(stateA, a);
-        check(stateB, b);
-      }),
+      fc.property(
+        fc.array(step, { maxLength: 40 }),
+        fc.array(step, { maxLength: 40 }),
+        history,
+        history,
+        fc.boolean(),
+        (a, b, beforeA, beforeB, sameEvents) => {
+          const deltasA = a.map(deltaOf);
+          const deltasB = b.map(deltaOf);
+          // Alone, then interleaved with a second lineage (of the same length or not), which was fed
+          // its own events or the very same event objects (so the same run payload and memo).
+          const alone = deltasA.reduce(reduceRunState, start(beforeA));
+          const events = opening();
+          let stateA = start(beforeA, events);
+          let stateB = start(beforeB, sameEvents ? events : opening());
+          for (let i = 0; i < Math.max(a.length, b.length); i++) {
+            const da = deltasA[i];
+            const db = deltasB[i];
+            if (da) stateA = reduceRunState(stateA, da);
+            if (db) stateB = reduceRunState(stateB, db);
+          }
+          check(alone, a, beforeA);
+          check(stateA, a, beforeA);
+          check(stateB, b, beforeB);
+          expect(stateA).toEqual(alone);
+        },
+      ),
       seeded(300),
     );
   });
 
   it('reducing an older snapshot again gives the same state as the first time', () => {
     fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), fc.nat(), (steps, cut) => {
-        const deltas = steps.map(deltaOf);
-        const at = cut % deltas.length;
-        const snapshots = [start()];
-        for (const d of deltas) snapshots.push(reduceRunState(snapshots.at(-1) as RunState, d));
-        const again = deltas.slice(at).reduce(reduceRunState, snapshots[at] as RunState);
-        expect(again).toEqual(snapshots.at(-1));
-        check(again, steps);
-      }),
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 30 }),
+        fc.nat(),
+        history,
+        (steps, cut, before) => {
+          const deltas = steps.map(deltaOf);
+          const at = cut % deltas.length;
+          const snapshots = [start(before)];
+          for (const d of deltas) snapshots.push(reduceRunState(snapshots.at(-1) as RunState, d));
+          const again = deltas.slice(at).reduce(reduceRunState, snapshots[at] as RunState);
+          expect(again).toEqual(snapshots.at(-1));
+          check(again, steps, before);
+          // The older snapshots are left as they were.
+          for (let i = 0; i <= at; i++) check(snapshots[i] as RunState, steps.slice(0, i), before);
+        },
+      ),
       seeded(200),
     );
   });
 
-  it('a hand-made list with a duplicate id: the first occurrence takes the delta, every time', () => {
-    const base = start();
-    const first = aMessage('msg_d', 'in_progress');
-    const second = { ...aMessage('msg_d', 'in_progress'), created_at: 2 };
-    let state: RunState = { ...base, messages: [first, second] };
-    for (const value of ['a', 'b', 'c']) {
-      state = reduceRunState(state, messageDelta('msg_d', { index: 0, type: 'text', text: { value } }));
+  it('a message created in a branch off an older snapshot is found there, not in the newer branch', () => {
+    for (const before of HISTORIES) {
+      const old = start(before);
+      const newer = [created(3), deltaOf({ message: 3, block: 0, value: 'n', extra: 'none' }, 0)].reduce(
+        reduceRunState,
+        old,
+      );
+      const branch = [
+        messageCreated('msg_4'),
+        messageDelta('msg_4', { index: 0, type: 'text', text: { value: 'b' } }),
+      ].reduce(reduceRunState, old);
+      const newerAgain = reduceRunState(
+        newer,
+        messageDelta('msg_4', { index: 0, type: 'text', text: { value: 'x' } }),
+      );
+      expect(branch.messages.map((m) => m.id).slice(before.length)).toEqual([
+        'msg_0',
+        'msg_1',
+        'msg_2',
+        'msg_4',
+      ]);
+      expect(branch.messages.at(-1)?.content).toEqual([
+        { type: 'text', text: { value: 'b', annotations: [] } },
+      ]);
+      // In the newer branch msg_4 does not exist yet: the delta creates it at the end.
+      expect(newerAgain.messages.map((m) => m.id).slice(before.length)).toEqual([
+        'msg_0',
+        'msg_1',
+        'msg_2',
+        'msg_3',
+        'msg_4',
+      ]);
     }
-    expect(state.messages[0]?.content).toEqual([{ type: 'text', text: { value: 'abc', annotations: [] } }]);
-    expect(state.messages[1]).toBe(second);
+  });
+
+  it('two lineages of one run payload, each with a message the other lacks, keep to their own', () => {
+    for (const before of HISTORIES) {
+      const events = opening();
+      let a = start(before, events);
+      let b = start(before, events);
+      a = reduceRunState(a, messageCreated('msg_a'));
+      b = reduceRunState(b, messageCreated('msg_b0'));
+      b = reduceRunState(b, messageCreated('msg_b'));
+      for (const value of ['1', '2', '3']) {
+        a = reduceRunState(a, messageDelta('msg_a', { index: 0, type: 'text', text: { value } }));
+        b = reduceRunState(b, messageDelta('msg_b', { index: 0, type: 'text', text: { value } }));
+      }
+      const text = [{ type: 'text', text: { value: '123', annotations: [] } }];
+      expect(a.messages.map((m) => m.id).slice(before.length)).toEqual(['msg_0', 'msg_1', 'msg_2', 'msg_a']);
+      expect(b.messages.map((m) => m.id).slice(before.length)).toEqual([
+        'msg_0',
+        'msg_1',
+        'msg_2',
+        'msg_b0',
+        'msg_b',
+      ]);
+      expect(a.messages.at(-1)?.content).toEqual(text);
+      expect(b.messages.at(-1)?.content).toEqual(text);
+    }
+  });
+
+  it('a hand-made list with a duplicate id: the first occurrence takes the delta, every time', () => {
+    for (const before of HISTORIES) {
+      const base = start();
+      const first = aMessage('msg_d', 'in_progress');
+      const second = { ...aMessage('msg_d', 'in_progress'), created_at: 2 };
+      let state: RunState = { ...base, messages: [...before, first, ...before, second] };
+      for (const value of ['a', 'b', 'c']) {
+        state = reduceRunState(state, messageDelta('msg_d', { index: 0, type: 'text', text: { value } }));
+      }
+      expect(state.messages[before.length]?.content).toEqual([
+        { type: 'text', text: { value: 'abc', annotations: [] } },
+      ]);
+      expect(state.messages.at(-1)).toBe(second);
+      expect(state.messages).toHaveLength(2 * before.length + 2);
+    }
   });
 });

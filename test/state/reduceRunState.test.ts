@@ -656,37 +656,51 @@ describe('structural sharing', () => {
     expect(next.steps[0]).not.toBe(base.steps[0]);
   });
 
-  it('finds a message by id without scanning the others on every delta, also with two runs reduced in turn', () => {
-    let idReads = 0;
-    const others = Array.from({ length: 500 }, (_, i) => {
-      const message = aMessage('placeholder', 'completed', [textBlock(String(i))]);
-      Object.defineProperty(message, 'id', {
-        enumerable: true,
-        get: () => {
-          idReads++;
-          return `msg_${i}`;
-        },
-      });
-      return message;
+  it('finds a message by id among many, also with two runs reduced in turn: the same result as alone, the others untouched', () => {
+    const others = Array.from({ length: 500 }, (_, i) =>
+      aMessage(`msg_${i}`, 'in_progress', [textBlock(String(i))]),
+    );
+    const stepDeltaZ = stepDelta('step_1', {
+      index: 0,
+      id: 'c',
+      type: 'function',
+      function: { arguments: 'z' },
     });
-    let state = reduce([messageCreated('msg_last')], { ...initialRunState, messages: others });
-    let other = reduce([messageCreated('msg_last')], { ...initialRunState, messages: others.slice(0, 250) });
-    state = reduceRunState(state, textDelta('msg_last', 'a'));
-    other = reduceRunState(other, textDelta('msg_last', 'x'));
-    const readsBefore = idReads;
-    for (let i = 0; i < 200; i++) {
-      state = reduceRunState(state, textDelta('msg_last', 'b'));
-      other = reduceRunState(other, textDelta('msg_last', 'y'));
-      // Steps in between use their own index and must not evict the messages'.
-      state = reduceRunState(
-        state,
-        stepDelta('step_1', { index: 0, id: 'c', type: 'function', function: { arguments: 'z' } }),
-      );
+    // One with a run payload (and so the reducer's memo), one without (its lists are searched).
+    const run = (from: RunState, head: string, tail: string, withRun: boolean): RunEvent[] => [
+      ...(withRun ? [runEvent('in_progress')] : []),
+      messageCreated('msg_last'),
+      textDelta('msg_last', head),
+      ...Array.from({ length: 200 }, () => [
+        textDelta('msg_last', tail),
+        ...(withRun ? [stepDeltaZ] : []),
+      ]).flat(),
+      // A delta for a message in the middle of the list, after the last one streamed.
+      textDelta(from.messages[from.messages.length >> 1]?.id ?? '', '+'),
+    ];
+    const fromA: RunState = { ...initialRunState, messages: others };
+    const fromB: RunState = { ...initialRunState, messages: others.slice(0, 250) };
+    const eventsA = run(fromA, 'a', 'b', true);
+    const eventsB = run(fromB, 'x', 'y', false);
+    let state = fromA;
+    let other = fromB;
+    for (let i = 0; i < Math.max(eventsA.length, eventsB.length); i++) {
+      const a = eventsA[i];
+      const b = eventsB[i];
+      if (a) state = reduceRunState(state, a);
+      if (b) other = reduceRunState(other, b);
     }
+    expect(state).toEqual(reduce(eventsA, fromA));
+    expect(other).toEqual(reduce(eventsB, fromB));
+    expect(state.messages).toHaveLength(501);
+    expect(other.messages).toHaveLength(251);
     expect(textOf(state.messages[500])).toBe(`a${'b'.repeat(200)}`);
     expect(textOf(other.messages[250])).toBe(`x${'y'.repeat(200)}`);
-    // An id→position index, not a search: the other messages' ids are not read again.
-    expect(idReads - readsBefore).toBe(0);
+    expect(textOf(state.messages[250])).toBe('250+');
+    expect(textOf(other.messages[125])).toBe('125+');
+    // Every message no delta was for is the very object it was.
+    expect(state.messages.slice(0, 500).every((m, i) => i === 250 || m === others[i])).toBe(true);
+    expect(other.messages.slice(0, 250).every((m, i) => i === 125 || m === others[i])).toBe(true);
   });
 
   it('reducing an older snapshot again (time travel) gives a correct branch and leaves the newer one alone', () => {
