@@ -171,6 +171,32 @@ export function showEvent(shown: RunShown, event: RunEvent): RunShown {
   return shown;
 }
 
+/**
+ * A new value with these lists, built as a literal: this runs once per delta, and a spread of the
+ * whole value costs ten times more.
+ */
+function withLists(
+  shown: RunShown,
+  messages: readonly MessageShown[],
+  messageAt: ReadonlyMap<string, number>,
+  steps: readonly StepShown[],
+  stepAt: ReadonlyMap<string, number>,
+  sawMessageStep: boolean,
+): RunShown {
+  return {
+    threadId: shown.threadId,
+    runId: shown.runId,
+    status: shown.status,
+    finished: shown.finished,
+    messages,
+    steps,
+    sawMessageStep,
+    messageAt,
+    stepAt,
+    foreign: shown.foreign,
+  };
+}
+
 /** `shown` with `message` in place of the one with its id (or added). */
 function withMessage(shown: RunShown, message: MessageShown): RunShown {
   const at = shown.messageAt.get(message.id);
@@ -182,7 +208,7 @@ function withMessage(shown: RunShown, message: MessageShown): RunShown {
   } else {
     messages[at] = message;
   }
-  return { ...shown, messages, messageAt };
+  return withLists(shown, messages, messageAt, shown.steps, shown.stepAt, shown.sawMessageStep);
 }
 
 /** `shown` with `step` in place of the one with its id (or added). */
@@ -196,7 +222,14 @@ function withStep(shown: RunShown, step: StepShown, messageStep: boolean): RunSh
   } else {
     steps[at] = step;
   }
-  return { ...shown, steps, stepAt, sawMessageStep: shown.sawMessageStep || messageStep };
+  return withLists(
+    shown,
+    shown.messages,
+    shown.messageAt,
+    steps,
+    stepAt,
+    shown.sawMessageStep || messageStep,
+  );
 }
 
 function showStep(shown: RunShown, id: string, status: string, messageStep: boolean): RunShown {
@@ -220,7 +253,9 @@ function showText(
   id: string,
   content: ReadonlyArray<{ index: number; type: string }> | undefined,
 ): RunShown {
-  const seen = messageShown(shown, id);
+  // One lookup: this runs once per delta.
+  const at = shown.messageAt.get(id);
+  const seen = at === undefined ? undefined : shown.messages[at];
   let counts = seen?.shown ?? [];
   if (content !== undefined) {
     for (const block of content) {
@@ -233,8 +268,11 @@ function showText(
       counts = counted(counts, block.index, typeof text === 'string' ? text.length : 0);
     }
   }
-  if (seen !== undefined && counts === seen.shown) return shown;
-  return withMessage(shown, { id, done: seen?.done ?? false, shown: counts });
+  if (seen === undefined || at === undefined) return withMessage(shown, { id, done: false, shown: counts });
+  if (counts === seen.shown) return shown;
+  const messages = shown.messages.slice();
+  messages[at] = { id, done: seen.done, shown: counts };
+  return withLists(shown, messages, shown.messageAt, shown.steps, shown.stepAt, shown.sawMessageStep);
 }
 
 function showStepDelta(

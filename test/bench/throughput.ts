@@ -104,7 +104,7 @@ export async function throughput(): Promise<Section> {
       `- (d) vs (a): ${fmtRatio(d / a)} the floor (target ≤ 1.5×): ${verdict(dMet)}.`,
       ...(fromSse ? [] : ['- (e) skipped: `src/relay/fromServerSentEvents.ts` is not in this checkout.']),
       '',
-      `Where the time of (d) goes (same passes; differences of medians, so a small one is within the noise): the SSE layer alone costs ${fmtRatio(med('p') / a)} the floor and the whole source without a collector ${fmtRatio(med('s') / a)}, so the source's layers above the parser (\`abortable\`, retry, \`runSource\`'s resume/cancel plumbing and \`RunTracker\`) add about ${fmtRatio((med('s') - med('p')) / a)} and the reducer with \`runState()\` about ${fmtRatio(Math.max(0, d - med('s')) / a)}.`,
+      `Where the time of (d) goes (same passes; differences of medians, so a small one is within the noise): the SSE layer alone costs ${fmtRatio(med('p') / a)} the floor and the whole source without a collector ${fmtRatio(med('s') / a)}, so the source's layers above the parser (\`abortable\`, retry, the run engine's resume/cancel plumbing and its \`RunShown\` fold) add about ${fmtRatio((med('s') - med('p')) / a)} and the reducer with \`runState()\` about ${fmtRatio(Math.max(0, d - med('s')) / a)}.`,
       '',
       ...table(['layers', 'median ms', 'MiB/s', 'ns/delta', '× floor', 'SDK ÷ this'], breakdown),
       '',
