@@ -130,6 +130,8 @@ export type { CreateRunParams } from './sources/createRun';
 export { createRun } from './sources/createRun';
 export { createThreadAndRun } from './sources/createThreadAndRun';
 export type { RunConfig, RunRef } from './sources/RunConfig';
+export type { MessageShown, RunShown, StepShown } from './sources/RunShown';
+export { runShown, showEvent } from './sources/RunShown';
 export type { SubmitToolOutputsSourceParams } from './sources/submitToolOutputs';
 export { submitToolOutputs } from './sources/submitToolOutputs';
 export type { WatchRunParams } from './sources/watchRun';

@@ -132,9 +132,20 @@ export function showForeign(shown: RunShown, event: RunEvent): RunShown {
 }
 
 /**
- * The value after one more emitted event of the run (see {@link belongsToRun}). Pure. Throws a
- * `TypeError` for a payload without the fields it reads (sources report it as the run's typed
- * error).
+ * The value after one more emitted event of the run (see {@link belongsToRun}). Pure; the fold a
+ * chaining operator keeps to pass to the next source as `RunConfig.shown`.
+ *
+ * @example
+ * ```ts
+ * import { runShown, showEvent, submitToolOutputs } from 'rxjs-assistants';
+ *
+ * let shown = runShown();
+ * events$.subscribe((event) => (shown = showEvent(shown, event)));
+ * // later: carry on without showing again what the subscriber already saw
+ * submitToolOutputs(client, { threadId, runId, tool_outputs }, { shown });
+ * ```
+ * @throws TypeError for a payload without the fields it reads (sources report it as the run's
+ *   typed error).
  */
 export function showEvent(shown: RunShown, event: RunEvent): RunShown {
   const name = event.event;
