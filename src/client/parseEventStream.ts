@@ -1,5 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Observable } from 'rxjs';
+import { checkByteLimit } from '../core/limits';
 import { reasonOf } from '../errors/AssistantsError';
 import { RunStreamError, StreamDisconnectedError, StreamParseError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
@@ -51,9 +52,7 @@ export function parseEventStream(
   options: ParseEventStreamOptions = {},
 ): Observable<RunEvent> {
   const { maxEventBytes = DEFAULT_MAX_EVENT_BYTES } = options;
-  if (!Number.isSafeInteger(maxEventBytes) || maxEventBytes <= 0) {
-    throw new TypeError(`maxEventBytes must be a positive integer (a size in bytes), got ${maxEventBytes}.`);
-  }
+  checkByteLimit('maxEventBytes', maxEventBytes);
   return new Observable<RunEvent>((subscriber) => {
     const reader = body.getReader();
     const decoder = new TextDecoder();

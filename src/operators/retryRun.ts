@@ -12,6 +12,7 @@ import {
   timer,
 } from 'rxjs';
 import { isRetryable, retryDelayMs } from '../client/retryRequest';
+import { checkDuration } from '../core/limits';
 import { AssistantsApiError } from '../errors/AssistantsApiError';
 import { isRunStatusEvent } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
@@ -89,13 +90,7 @@ export function retryRun(config: RetryRunConfig = {}): MonoTypeOperatorFunction<
   if (!Number.isSafeInteger(count) || count < 0) {
     throw new TypeError(`retryRun: count must be a whole number ≥ 0, got ${String(count)}.`);
   }
-  if (
-    delay !== undefined &&
-    typeof delay !== 'function' &&
-    !(typeof delay === 'number' && Number.isFinite(delay) && delay >= 0)
-  ) {
-    throw new TypeError(`retryRun: delay must be a number of ms ≥ 0 or a function, got ${String(delay)}.`);
-  }
+  if (typeof delay !== 'function') checkDuration('retryRun: delay (or a function)', delay, { zero: true });
   if (retryable !== undefined && typeof retryable !== 'function') {
     throw new TypeError(`retryRun: retryable must be a function, got ${typeof retryable}.`);
   }

@@ -12,7 +12,7 @@ import {
   timer,
 } from 'rxjs';
 import { errorFields } from '../client/httpAnswer';
-import { checkByteLimit, MAX_TIMER_MS } from '../core/limits';
+import { checkByteLimit, checkDuration } from '../core/limits';
 import { AssistantsApiError } from '../errors/AssistantsApiError';
 import { RunStreamError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
@@ -74,16 +74,7 @@ export function frameSettings(caller: string, options: EventFramesOptions): Fram
   }
   checkByteLimit(`${caller}: maxBufferedBytes`, maxBufferedBytes);
   if (keepAliveMs === false) return { keepAliveMs: 0, errorPayload, maxBufferedBytes };
-  if (
-    typeof keepAliveMs !== 'number' ||
-    !Number.isFinite(keepAliveMs) ||
-    keepAliveMs < 0 ||
-    keepAliveMs > MAX_TIMER_MS
-  ) {
-    throw new TypeError(
-      `${caller}: keepAliveMs must be a number of milliseconds between 0 and ${MAX_TIMER_MS} (0 or false turns keep-alive comments off), got ${String(keepAliveMs)}.`,
-    );
-  }
+  checkDuration(`${caller}: keepAliveMs`, keepAliveMs, { zero: true });
   return { keepAliveMs, errorPayload, maxBufferedBytes };
 }
 

@@ -1,6 +1,7 @@
 import { defer, from, mergeMap, type Observable, throwError } from 'rxjs';
 import { apiErrorFromText, headerRecord } from '../client/httpAnswer';
 import { DEFAULT_MAX_EVENT_BYTES, parseEventStream } from '../client/parseEventStream';
+import { checkByteLimit } from '../core/limits';
 import { StreamDisconnectedError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
 
@@ -60,11 +61,7 @@ export function fromServerSentEvents(
   options: FromServerSentEventsOptions = {},
 ): Observable<RunEvent> {
   const { maxEventBytes = DEFAULT_MAX_EVENT_BYTES, method = 'GET' } = options;
-  if (!Number.isSafeInteger(maxEventBytes) || maxEventBytes <= 0) {
-    throw new TypeError(
-      `fromServerSentEvents: maxEventBytes must be a positive whole number of bytes, got ${String(maxEventBytes)}.`,
-    );
-  }
+  checkByteLimit('fromServerSentEvents: maxEventBytes', maxEventBytes);
   if (isStream(input)) {
     return defer(() => parseEventStream(unread(input), { maxEventBytes }));
   }

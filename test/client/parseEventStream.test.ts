@@ -230,7 +230,9 @@ describe('parseEventStream', () => {
 
     it('rejects a limit that is not a positive integer', () => {
       expect(() => parseEventStream(chunkStream([]), { maxEventBytes: 0 })).toThrow(TypeError);
-      expect(() => parseEventStream(chunkStream([]), { maxEventBytes: 1.5 })).toThrow(/positive integer/);
+      expect(() => parseEventStream(chunkStream([]), { maxEventBytes: 1.5 })).toThrow(
+        /maxEventBytes must be a positive whole number of bytes, got 1.5/,
+      );
     });
   });
 

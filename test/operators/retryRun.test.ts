@@ -289,8 +289,10 @@ describe('retryRun: call-time checks', () => {
   it.each([
     [{ count: -1 }, /count must be a whole number ≥ 0, got -1/],
     [{ count: 1.5 }, /count/],
-    [{ delay: -5 }, /delay must be a number of ms ≥ 0 or a function, got -5/],
+    [{ delay: -5 }, /delay \(or a function\) must be a finite number of milliseconds ≥ 0, got -5/],
     [{ delay: '5' }, /delay/],
+    // Past what a timer holds, it would fire at once.
+    [{ delay: 30 * 24 * 3600 * 1000 }, /delay \(or a function\) must be at most 2147483647 ms/],
     [{ retryable: true }, /retryable must be a function, got boolean/],
   ])('throws a TypeError for %j', (config, message) => {
     expect(() => retryRun(config as never)).toThrow(TypeError);

@@ -168,10 +168,19 @@ describe('toServerSentEvents', () => {
   });
 
   it.each([
-    [{ keepAliveMs: -1 }, /keepAliveMs must be a number/],
-    [{ keepAliveMs: Number.NaN }, /keepAliveMs must be a number/],
-    [{ keepAliveMs: 2 ** 31 }, /keepAliveMs must be a number/],
-    [{ keepAliveMs: '1000' }, /keepAliveMs must be a number/],
+    [{ keepAliveMs: -1 }, /keepAliveMs must be (a finite number of milliseconds ≥ 0|at most 2147483647 ms)/],
+    [
+      { keepAliveMs: Number.NaN },
+      /keepAliveMs must be (a finite number of milliseconds ≥ 0|at most 2147483647 ms)/,
+    ],
+    [
+      { keepAliveMs: 2 ** 31 },
+      /keepAliveMs must be (a finite number of milliseconds ≥ 0|at most 2147483647 ms)/,
+    ],
+    [
+      { keepAliveMs: '1000' },
+      /keepAliveMs must be (a finite number of milliseconds ≥ 0|at most 2147483647 ms)/,
+    ],
     [{ errorPayload: 'nope' }, /errorPayload must be a function/],
   ])('throws a TypeError at once for the options %o', (options, message) => {
     expect(() => toServerSentEvents(NEVER, options as never)).toThrow(message);
