@@ -208,9 +208,8 @@ function withLists(
   };
 }
 
-/** `shown` with `message` in place of the one with its id (or added). */
-function withMessage(shown: RunShown, message: MessageShown): RunShown {
-  const at = shown.messageAt.get(message.id);
+/** `shown` with `message` in place of the one with its id (or added); `at`: its position, if known. */
+function withMessage(shown: RunShown, message: MessageShown, at = shown.messageAt.get(message.id)): RunShown {
   const messages = shown.messages.slice();
   let messageAt = shown.messageAt;
   if (at === undefined) {
@@ -279,11 +278,8 @@ function showText(
       counts = counted(counts, block.index, typeof text === 'string' ? text.length : 0);
     }
   }
-  if (seen === undefined || at === undefined) return withMessage(shown, { id, done: false, shown: counts });
-  if (counts === seen.shown) return shown;
-  const messages = shown.messages.slice();
-  messages[at] = { id, done: seen.done, shown: counts };
-  return withLists(shown, messages, shown.messageAt, shown.steps, shown.stepAt, shown.sawMessageStep);
+  if (seen !== undefined && counts === seen.shown) return shown;
+  return withMessage(shown, { id, done: seen?.done ?? false, shown: counts }, at);
 }
 
 function showStepDelta(
