@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
 import type { Run } from '../events/types';
+import type { ResponseEvent } from '../responses/ResponseEvent';
 import type { Always, Checked, Endpoints, Param } from './endpoints';
 
 /** A run read by a poll, with the server's hint of when to ask again (`openai-poll-after-ms`). */
@@ -42,6 +43,9 @@ interface PathParams {
   message_id: [messageId: string];
   run_id: [runId: string];
   step_id: [stepId: string];
+  response_id: [responseId: string];
+  conversation_id: [conversationId: string];
+  item_id: [itemId: string];
 }
 
 /** One `string` parameter per `{placeholder}` of the path, in order. */
@@ -60,7 +64,9 @@ type BodyArgs<E> = E extends { body: Always }
 type QueryArgs<E> = E extends { query: Param<infer T, true> } ? [query?: T] : [];
 
 type AnswerOf<E> = E extends { streams: true }
-  ? RunEvent
+  ? E extends { family: 'responses' }
+    ? ResponseEvent
+    : RunEvent
   : E extends { pollHint: true }
     ? PolledRun
     : E extends { shape: Checked<infer T> }

@@ -1,13 +1,31 @@
 import {
   deletedProblem,
   idProblem,
+  itemProblem,
   messageProblem,
   pageOf,
+  responseProblem,
   runProblem,
   type ShapeCheck,
   stepProblem,
 } from '../events/shapes';
 import type { Assistant, Deleted, Message, Page, Run, RunStep, Thread } from '../events/types';
+import type {
+  ConversationCreateParams,
+  ConversationItemsCreateParams,
+  ConversationUpdateParams,
+  ItemListQuery,
+  ResponseCreateParams,
+  ResponseRetrieveQuery,
+  ResponseStreamQuery,
+} from '../responses/params';
+import type {
+  Conversation,
+  ConversationItem,
+  ItemPage,
+  ResponseDeleted,
+  ResponseObject,
+} from '../responses/types';
 import type { AssistantsClient } from './AssistantsClient';
 import type {
   AssistantCreateParams,
@@ -82,6 +100,11 @@ export interface Endpoint {
   readonly policy?: RequestPolicy;
   /** Answers `{ run, pollAfterMs? }` with the server's `openai-poll-after-ms` hint. */
   readonly pollHint?: true;
+  /**
+   * An endpoint of the Responses family (responses, conversations): sent without the
+   * `OpenAI-Beta` header, and its stream's frames are Responses events (`{ type, sequence_number … }`).
+   */
+  readonly family?: 'responses';
 }
 
 const assistantPage = checked<Page<Assistant>>(pageOf(idProblem));
@@ -94,6 +117,12 @@ const message = checked<Message>(messageProblem);
 const run = checked<Run>(runProblem);
 const step = checked<RunStep>(stepProblem);
 const deleted = checked<Deleted>(deletedProblem);
+const response = checked<ResponseObject>(responseProblem);
+const responseDeleted = checked<ResponseDeleted>(deletedProblem);
+const conversation = checked<Conversation>(idProblem);
+const conversationDeleted = checked<ResponseDeleted>(deletedProblem);
+const item = checked<ConversationItem>(itemProblem);
+const itemPage = checked<ItemPage<ConversationItem>>(pageOf(itemProblem));
 
 /**
  * Every endpoint, by namespace and method as on the client (`runs.createStream`). The order is the
@@ -238,6 +267,121 @@ export const ENDPOINTS = {
       path: '/threads/{thread_id}/runs/{run_id}/steps/{step_id}',
       query: optional<IncludeQuery>(),
       shape: step,
+    },
+  },
+  responses: {
+    create: {
+      method: 'POST',
+      path: '/responses',
+      body: required<ResponseCreateParams>(),
+      creates: true,
+      shape: response,
+      family: 'responses',
+    },
+    /** `POST /responses` with `stream: true` */
+    createStream: {
+      method: 'POST',
+      path: '/responses',
+      body: required<ResponseCreateParams>(),
+      creates: true,
+      streams: true,
+      family: 'responses',
+    },
+    retrieve: {
+      method: 'GET',
+      path: '/responses/{response_id}',
+      query: optional<ResponseRetrieveQuery>(),
+      shape: response,
+      family: 'responses',
+    },
+    /** `GET /responses/{response_id}?stream=true&starting_after=N`: the events after N, then live. */
+    retrieveStream: {
+      method: 'GET',
+      path: '/responses/{response_id}',
+      query: optional<ResponseStreamQuery>(),
+      streams: true,
+      family: 'responses',
+    },
+    cancel: {
+      method: 'POST',
+      path: '/responses/{response_id}/cancel',
+      shape: response,
+      policy: CANCEL_POLICY,
+      family: 'responses',
+    },
+    delete: {
+      method: 'DELETE',
+      path: '/responses/{response_id}',
+      shape: responseDeleted,
+      family: 'responses',
+    },
+    /** One page of the items the response was given as input. */
+    inputItems: {
+      method: 'GET',
+      path: '/responses/{response_id}/input_items',
+      query: optional<ItemListQuery>(),
+      shape: itemPage,
+      family: 'responses',
+    },
+  },
+  conversations: {
+    create: {
+      method: 'POST',
+      path: '/conversations',
+      body: optional<ConversationCreateParams>({}),
+      creates: true,
+      shape: conversation,
+      family: 'responses',
+    },
+    retrieve: {
+      method: 'GET',
+      path: '/conversations/{conversation_id}',
+      shape: conversation,
+      family: 'responses',
+    },
+    update: {
+      method: 'POST',
+      path: '/conversations/{conversation_id}',
+      body: required<ConversationUpdateParams>(),
+      shape: conversation,
+      family: 'responses',
+    },
+    delete: {
+      method: 'DELETE',
+      path: '/conversations/{conversation_id}',
+      shape: conversationDeleted,
+      family: 'responses',
+    },
+  },
+  conversationItems: {
+    /** Adds items; answers the added items as a list. */
+    create: {
+      method: 'POST',
+      path: '/conversations/{conversation_id}/items',
+      body: required<ConversationItemsCreateParams>(),
+      creates: true,
+      shape: itemPage,
+      family: 'responses',
+    },
+    list: {
+      method: 'GET',
+      path: '/conversations/{conversation_id}/items',
+      query: optional<ItemListQuery>(),
+      shape: itemPage,
+      family: 'responses',
+    },
+    retrieve: {
+      method: 'GET',
+      path: '/conversations/{conversation_id}/items/{item_id}',
+      shape: item,
+      family: 'responses',
+    },
+    /** Deletes an item; answers the conversation. */
+    delete: {
+      method: 'DELETE',
+      path: '/conversations/{conversation_id}/items/{item_id}',
+      shape: conversation,
+      family: 'responses',
     },
   },
 } as const satisfies Record<string, Record<string, Endpoint>>;

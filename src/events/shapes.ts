@@ -156,3 +156,24 @@ function arrayOfObjectsProblem(value: unknown, name: string): string | undefined
   }
   return undefined;
 }
+
+/** A response: `id` and `status` strings and an `output` array of typed objects. */
+export function responseProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return NOT_OBJECT;
+  if (typeof value['id'] !== 'string') return '"id" is not a string';
+  if (typeof value['status'] !== 'string') return '"status" is not a string';
+  const output = value['output'];
+  if (!Array.isArray(output)) return '"output" is not an array';
+  for (let i = 0; i < output.length; i++) {
+    const item: unknown = output[i];
+    if (!isRecord(item)) return `"output[${i}]" is not an object`;
+    if (typeof item['type'] !== 'string') return `"output[${i}].type" is not a string`;
+  }
+  return undefined;
+}
+
+/** An item of a conversation or of a response's input: an object with a `type` string. */
+export function itemProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return NOT_OBJECT;
+  return typeof value['type'] === 'string' ? undefined : '"type" is not a string';
+}
