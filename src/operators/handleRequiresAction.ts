@@ -38,7 +38,7 @@ export type {
 } from './runToolCall';
 export { RepeatedToolCallsError, RequiredActionExpiredError, ToolCallError } from './toolErrors';
 
-import type { ToolHandlers } from './runToolCall';
+import { type ToolHandlers, viewRunCall } from './runToolCall';
 
 /** Looks at a run that asks again for answered calls before {@link RepeatedToolCallsError}. */
 const MAX_REPEATED_ROUNDS = 3;
@@ -276,7 +276,7 @@ export function handleRequiresAction(
           stopAtFailure: onError !== 'submit',
           expiresAt: run.expires_at,
         };
-        return runToolRound(fresh, handlers, options).pipe(
+        return runToolRound(fresh, viewRunCall, handlers, options).pipe(
           concatMap((outcome) => {
             switch (outcome.kind) {
               case 'expired':

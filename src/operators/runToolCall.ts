@@ -27,23 +27,43 @@ export interface ToolContext {
  * Promise, Observable or AsyncIterable is awaited for its last value; any other value is
  * JSON-serialised; `undefined` (or an Observable that completes empty) gives `''`.
  */
-export type ToolHandler = {
+export type ToolHandler<Call = RequiredActionFunctionToolCall> = {
   // A method signature, so that `(args: { city: string }) => …` is accepted for `args: unknown`.
-  handle(args: unknown, toolCall: RequiredActionFunctionToolCall, context: ToolContext): unknown;
+  handle(args: unknown, toolCall: Call, context: ToolContext): unknown;
 }['handle'];
 
-/** One function for every call: routes on `toolCall.function.name` and parses the arguments itself. */
-export type ToolCallHandler = (toolCall: RequiredActionFunctionToolCall, context: ToolContext) => unknown;
+/** One function for every call: routes on the call's function name and parses the arguments itself. */
+export type ToolCallHandler<Call = RequiredActionFunctionToolCall> = (
+  toolCall: Call,
+  context: ToolContext,
+) => unknown;
 
 /** A {@link ToolHandler} per function name, or one {@link ToolCallHandler} for all calls. */
-export type ToolHandlers = { readonly [functionName: string]: ToolHandler } | ToolCallHandler;
+export type ToolHandlers<Call = RequiredActionFunctionToolCall> =
+  | { readonly [functionName: string]: ToolHandler<Call> }
+  | ToolCallHandler<Call>;
+
+/** What the tool machinery reads of a call of either wire. Internal. */
+export interface CallView {
+  id: string;
+  name: string;
+  /** JSON text. */
+  arguments: string;
+}
+
+/** An Assistants call, read. Internal. */
+export const viewRunCall = (call: RequiredActionFunctionToolCall): CallView => ({
+  id: call.id,
+  name: call.function?.name ?? '',
+  arguments: call.function?.arguments ?? '',
+});
 
 /** Why a tool call produced no output of its own. Internal. */
 export type ToolCallFailureReason = 'unknown_function' | 'handler_error' | 'timeout';
 
 /** What one tool call gave: its output, or a failure and the error string to submit for it. Internal. */
-export interface ToolCallResult {
-  call: RequiredActionFunctionToolCall;
+export interface ToolCallResult<Call = RequiredActionFunctionToolCall> {
+  call: Call;
   /** The output to submit (for a failure: the error string, under `onError: 'submit'`). */
   output: string;
   failure?: { reason: ToolCallFailureReason; cause: unknown };
@@ -110,13 +130,14 @@ const timedOut = new Error('tool call timed out');
  * Runs the handler of one function call and gives one {@link ToolCallResult}; never errors.
  * Internal, used by `handleRequiresAction`.
  */
-export function runToolCall(
-  call: RequiredActionFunctionToolCall,
-  handlers: ToolHandlers,
+export function runToolCall<Call>(
+  call: Call,
+  view: (call: Call) => CallView,
+  handlers: ToolHandlers<Call>,
   timeoutMs: number | undefined,
-): Observable<ToolCallResult> {
-  const name = call.function?.name ?? '';
-  const failed = (reason: ToolCallFailureReason, cause: unknown, output: string): ToolCallResult => ({
+): Observable<ToolCallResult<Call>> {
+  const { name, arguments: raw } = view(call);
+  const failed = (reason: ToolCallFailureReason, cause: unknown, output: string): ToolCallResult<Call> => ({
     call,
     output,
     failure: { reason, cause },
@@ -132,7 +153,6 @@ export function runToolCall(
       const output = `Error: there is no function named ${JSON.stringify(name)} (available: ${known}).`;
       return of(failed('unknown_function', new Error(output.slice('Error: '.length)), output));
     }
-    const raw = call.function.arguments ?? '';
     let args: unknown;
     try {
       // Some servers send '' for a function without parameters.
@@ -153,7 +173,7 @@ export function runToolCall(
     result$ = result$.pipe(timeout({ first: timeoutMs, with: () => throwError(() => timedOut) }));
   }
   return result$.pipe(
-    map((value): ToolCallResult => ({ call, output: serialise(value) })),
+    map((value): ToolCallResult<Call> => ({ call, output: serialise(value) })),
     catchError((error: unknown) =>
       of(
         error === timedOut

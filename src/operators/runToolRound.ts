@@ -12,16 +12,18 @@ import {
 } from 'rxjs';
 import { longTimer } from '../core/limits';
 import type { RequiredActionFunctionToolCall } from '../events/types';
-import { runToolCall, type ToolCallResult, type ToolHandlers } from './runToolCall';
+import { type CallView, runToolCall, type ToolCallResult, type ToolHandlers } from './runToolCall';
 
 /** A {@link ToolCallResult} whose handler failed. Internal. */
-export type FailedToolCall = ToolCallResult & { failure: NonNullable<ToolCallResult['failure']> };
+export type FailedToolCall<Call = RequiredActionFunctionToolCall> = ToolCallResult<Call> & {
+  failure: NonNullable<ToolCallResult['failure']>;
+};
 
 /** How one round of tool calls ended. Internal. */
-export type ToolRoundOutcome =
-  | { kind: 'done'; results: ToolCallResult[] }
-  | { kind: 'failed'; result: FailedToolCall }
-  | { kind: 'expired'; pending: RequiredActionFunctionToolCall[] };
+export type ToolRoundOutcome<Call = RequiredActionFunctionToolCall> =
+  | { kind: 'done'; results: ToolCallResult<Call>[] }
+  | { kind: 'failed'; result: FailedToolCall<Call> }
+  | { kind: 'expired'; pending: Call[] };
 
 /** Options of {@link runToolRound}. Internal. */
 export interface ToolRoundOptions {
@@ -33,7 +35,7 @@ export interface ToolRoundOptions {
   expiresAt: number | null | undefined;
 }
 
-const isFailed = (result: ToolCallResult | undefined): result is FailedToolCall =>
+const isFailed = <Call>(result: ToolCallResult<Call> | undefined): result is FailedToolCall<Call> =>
   result?.failure !== undefined;
 
 /**
@@ -42,19 +44,20 @@ const isFailed = (result: ToolCallResult | undefined): result is FailedToolCall 
  * still unfinished when the run's `expires_at` passed. Leaving early aborts the running handlers.
  * Internal, used by `handleRequiresAction`.
  */
-export function runToolRound(
-  calls: readonly RequiredActionFunctionToolCall[],
-  handlers: ToolHandlers,
+export function runToolRound<Call>(
+  calls: readonly Call[],
+  view: (call: Call) => CallView,
+  handlers: ToolHandlers<Call>,
   options: ToolRoundOptions,
-): Observable<ToolRoundOutcome> {
+): Observable<ToolRoundOutcome<Call>> {
   const { concurrency, timeoutMs, stopAtFailure, expiresAt } = options;
   const unfinished = new Set(calls);
   const outcome$ = from(calls).pipe(
-    mergeMap((call) => runToolCall(call, handlers, timeoutMs), concurrency),
+    mergeMap((call) => runToolCall(call, view, handlers, timeoutMs), concurrency),
     tap((result) => unfinished.delete(result.call)),
     takeWhile((result) => !(stopAtFailure && isFailed(result)), true),
     toArray(),
-    map((results): ToolRoundOutcome => {
+    map((results): ToolRoundOutcome<Call> => {
       const last = results.at(-1);
       return stopAtFailure && isFailed(last) ? { kind: 'failed', result: last } : { kind: 'done', results };
     }),
@@ -65,7 +68,7 @@ export function runToolRound(
   // at once.
   if (typeof expiresAt !== 'number' || expiresAt * 1000 <= asyncScheduler.now()) return outcome$;
   const expired$ = defer(() => longTimer(expiresAt * 1000 - asyncScheduler.now())).pipe(
-    map((): ToolRoundOutcome => ({ kind: 'expired', pending: [...unfinished] })),
+    map((): ToolRoundOutcome<Call> => ({ kind: 'expired', pending: [...unfinished] })),
   );
   return race(outcome$, expired$);
 }

@@ -1,5 +1,3 @@
-import type { RunEvent } from '../events/RunEvent';
-
 /**
  * What a source says about some of the events it emits, for the operators that chain sources
  * (`handleRequiresAction`), without wrapping anything: facts kept in `WeakSet`s keyed by the event
@@ -8,22 +6,22 @@ import type { RunEvent } from '../events/RunEvent';
  */
 
 /** Pauses (`requires_action`) emitted by sources told to leave their run alone on leave. */
-const leftAlone = new WeakSet<RunEvent>();
+const leftAlone = new WeakSet<object>();
 /** The first event a source emitted from the answer of its own request (the server answered it). */
-const answers = new WeakSet<RunEvent>();
+const answers = new WeakSet<object>();
 
 /** Marks a pause emitted by a source that leaves its run alone when its subscriber leaves. */
-export function markLeftAlone(event: RunEvent): void {
+export function markLeftAlone(event: object): void {
   leftAlone.add(event);
 }
 
 /** `true` when the pause came straight from a source that leaves its run alone (`watchRun`'s default). */
-export function isLeftAlone(event: RunEvent): boolean {
+export function isLeftAlone(event: object): boolean {
   return leftAlone.has(event);
 }
 
 /** Marks the first event a source emitted from its request's own answer. */
-export function markAnswer(event: RunEvent): void {
+export function markAnswer(event: object): void {
   answers.add(event);
 }
 
@@ -32,7 +30,7 @@ export function markAnswer(event: RunEvent): void {
  * event, or its non-streaming answer): proof that the server answered the request (a submit took
  * the outputs), which events read later by a poll are not.
  */
-export function isAnswer(event: RunEvent): boolean {
+export function isAnswer(event: object): boolean {
   return answers.has(event);
 }
 
