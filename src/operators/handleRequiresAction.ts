@@ -12,7 +12,6 @@ import {
   timer,
 } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
-import { checkDuration } from '../core/limits';
 import { AssistantsError, reasonOf } from '../errors/AssistantsError';
 import { isRunStatusEvent, isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
@@ -39,31 +38,19 @@ export type {
 export { RepeatedToolCallsError, RequiredActionExpiredError, ToolCallError } from './toolErrors';
 
 import { type ToolHandlers, viewRunCall } from './runToolCall';
+import { checkToolConfig, type ToolLoopConfig } from './toolConfig';
 
 /** Looks at a run that asks again for answered calls before {@link RepeatedToolCallsError}. */
 const MAX_REPEATED_ROUNDS = 3;
 
 /** Options of {@link handleRequiresAction}; the {@link RunConfig} part applies to the continuation. */
-export interface HandleRequiresActionConfig extends RunConfig {
+export interface HandleRequiresActionConfig extends RunConfig, ToolLoopConfig {
   /**
    * Leaving (unsubscribe, or an error) while the operator drives a run cancels the run once.
    * @default as the source that paused the run would: `false` after `watchRun` (unless it was
    *   given `cancelOnUnsubscribe: true`), `true` after the sources that start or continue a run
    */
   cancelOnUnsubscribe?: boolean;
-  /** Handlers running at once within a round. @default Infinity */
-  concurrency?: number;
-  /** Per-call limit in ms; a handler still running then is aborted and counts as failed. @default none */
-  timeoutMs?: number;
-  /**
-   * What an unknown function name, a handler that throws or errors, or one that times out does:
-   * `'submit'` sends an error string naming the function and the error as that call's output (the
-   * model can recover); `'cancel'` aborts the round's other handlers, cancels the run, emits its
-   * final status event (`thread.run.cancelled`) and completes; `'error'` aborts the other
-   * handlers, cancels the run and errors with a {@link ToolCallError}.
-   * @default 'submit'
-   */
-  onError?: 'submit' | 'cancel' | 'error';
 }
 
 const isPause = (event: RunEvent): boolean =>
@@ -101,38 +88,6 @@ const safeJson = (value: unknown): string => {
     return reasonOf(value);
   }
 };
-
-function checkConfig(handlers: unknown, config: HandleRequiresActionConfig): void {
-  const where = 'handleRequiresAction';
-  if (typeof handlers !== 'function') {
-    if (typeof handlers !== 'object' || handlers === null) {
-      throw new TypeError(
-        `${where}: handlers must be { [functionName]: (args, toolCall, { signal }) => output } or one function (toolCall, { signal }) => output, got ${String(handlers)}.`,
-      );
-    }
-    for (const [name, handler] of Object.entries(handlers)) {
-      if (typeof handler !== 'function') {
-        throw new TypeError(`${where}: the handler for "${name}" must be a function, got ${typeof handler}.`);
-      }
-    }
-  }
-  const { concurrency, timeoutMs, onError } = config;
-  if (
-    concurrency !== undefined &&
-    !(Number.isSafeInteger(concurrency) && concurrency >= 1) &&
-    concurrency !== Infinity
-  ) {
-    throw new TypeError(
-      `${where}: concurrency must be a whole number ≥ 1 or Infinity, got ${String(concurrency)}.`,
-    );
-  }
-  checkDuration(`${where}: timeoutMs`, timeoutMs);
-  if (onError !== undefined && onError !== 'submit' && onError !== 'cancel' && onError !== 'error') {
-    throw new TypeError(
-      `${where}: onError must be 'submit', 'cancel' or 'error', got ${JSON.stringify(onError)}.`,
-    );
-  }
-}
 
 /**
  * Runs the function tools a paused run asks for, submits their outputs, and continues the run
@@ -188,7 +143,7 @@ export function handleRequiresAction(
   handlers: ToolHandlers,
   config: HandleRequiresActionConfig = {},
 ): MonoTypeOperatorFunction<RunEvent> {
-  checkConfig(handlers, config ?? {});
+  checkToolConfig('handleRequiresAction', handlers, config ?? {});
   const { concurrency = Infinity, timeoutMs, onError = 'submit', ...runConfig } = config ?? {};
   const resolved = resolveRunConfig('handleRequiresAction', runConfig);
   const cancelConfig = runConfig.poll === undefined ? {} : { poll: runConfig.poll };

@@ -56,9 +56,10 @@ export function belongsToResponse(shown: ResponseShown, event: ResponseEvent): b
 /** The characters of each text of an item, as its snapshot has them. */
 function textLengths(item: ResponseOutputItem): number[] {
   switch (item.type) {
-    case 'message':
-      return (item as { content?: unknown }).content instanceof Array
-        ? (item as { content: { text?: unknown; refusal?: unknown }[] }).content.map((part) =>
+    case 'message': {
+      const content: unknown = (item as { content?: unknown }).content;
+      return Array.isArray(content)
+        ? content.map((part: { text?: unknown; refusal?: unknown } | null) =>
             typeof part?.text === 'string'
               ? part.text.length
               : typeof part?.refusal === 'string'
@@ -66,6 +67,7 @@ function textLengths(item: ResponseOutputItem): number[] {
                 : 0,
           )
         : [];
+    }
     case 'function_call': {
       const args = (item as { arguments?: unknown }).arguments;
       return [typeof args === 'string' ? args.length : 0];
