@@ -6,6 +6,7 @@ import {
   filter,
   from,
   type Observable,
+  of,
   switchMap,
   throwError,
   timer,
@@ -32,6 +33,9 @@ export interface FollowOptions {
 
 /** Re-attaches in a row that showed nothing new before falling back to polling. */
 export const MAX_FRUITLESS_REATTACHES = 4;
+
+/** Waits `ms`; at once (synchronously) for 0. */
+const after = (ms: number): Observable<unknown> => (ms > 0 ? timer(ms) : of(0));
 
 const isBreak = (error: unknown): boolean =>
   error instanceof StreamDisconnectedError || error instanceof RunStreamError;
@@ -61,7 +65,7 @@ export function followResponse(
 
     let unchangedPolls = 0;
     const polls = (delayMs: number): Observable<ResponseEvent> =>
-      timer(delayMs).pipe(
+      after(delayMs).pipe(
         switchMap(() => client.responses.retrieve(responseId)),
         switchMap((response) => {
           if (response.id !== responseId) {
@@ -82,7 +86,7 @@ export function followResponse(
       defer(() => {
         const cursor = shown.cursor;
         let failure: unknown;
-        const stream$ = timer(delayMs).pipe(
+        const stream$ = after(delayMs).pipe(
           switchMap(() =>
             client.responses.retrieveStream(
               responseId,
