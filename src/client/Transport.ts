@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
 import type { ShapeCheck } from '../events/shapes';
+import type { ResponseEvent } from '../responses/ResponseEvent';
 import type { RequestPolicy } from './RequestPolicy';
 
 /** Value of one query parameter; arrays become repeated `name[]=` entries (OpenAI's `include[]`). */
@@ -23,6 +24,11 @@ export interface ApiRequest {
   policy?: RequestPolicy | undefined;
   /** Checks the parsed answer; a problem makes it an `InvalidResponseError` (or the API error it holds). */
   shape?: ShapeCheck | undefined;
+  /**
+   * An endpoint of the Responses family (responses, conversations): sent without the
+   * `OpenAI-Beta` header; its stream's frames are Responses events. Absent: the Assistants API.
+   */
+  family?: 'responses' | undefined;
 }
 
 /** A parsed JSON answer with the response headers that matter to callers. Internal. */
@@ -38,6 +44,19 @@ export interface ApiResponse<T> {
  */
 export interface Transport {
   request<T>(request: ApiRequest): Observable<ApiResponse<T>>;
-  /** Sends the request with `stream: true` added to the body and emits the parsed events. */
-  stream(request: ApiRequest): Observable<RunEvent>;
+  /**
+   * Sends the request as a stream (see {@link streamRequest}) and emits the parsed events: run
+   * events, or response events for the Responses family.
+   */
+  stream(request: ApiRequest): Observable<RunEvent | ResponseEvent>;
+}
+
+/**
+ * The request a transport sends for a stream: `stream: true` added to the body of a POST, or to
+ * the query of a GET (`GET /responses/{id}?stream=true&starting_after=N`), which has no body.
+ */
+export function streamRequest(request: ApiRequest): ApiRequest {
+  return request.method === 'GET'
+    ? { ...request, query: { stream: true, ...request.query } }
+    : { ...request, body: { ...(request.body as object | undefined), stream: true } };
 }

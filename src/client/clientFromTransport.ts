@@ -16,6 +16,8 @@ export function clientFromTransport(transport: Transport): AssistantsClient {
 /** The method of one endpoint: its arguments mapped to path, body and query, then sent. */
 function endpointMethod(transport: Transport, endpoint: Endpoint): AnyEndpointMethod {
   const { method, body: bodySlot, query: querySlot, streams, creates, shape, policy, pollHint } = endpoint;
+  // Only requests of the Responses family carry a `family` key.
+  const family = endpoint.family && { family: endpoint.family };
   // The path between its placeholders: `/threads/{thread_id}/runs` → ['/threads/', '/runs'].
   const pieces = endpoint.path.split(/\{[^}]*\}/);
   const ids = pieces.length - 1;
@@ -38,7 +40,7 @@ function endpointMethod(transport: Transport, endpoint: Endpoint): AnyEndpointMe
     const query =
       querySlot === undefined ? undefined : (args[next] as Record<string, QueryValue> | undefined);
 
-    if (streams) return transport.stream({ method, path, body, creates: creates === true, query });
+    if (streams) return transport.stream({ method, path, body, creates: creates === true, query, ...family });
     const request: ApiRequest = {
       method,
       path,
@@ -46,6 +48,7 @@ function endpointMethod(transport: Transport, endpoint: Endpoint): AnyEndpointMe
       ...(bodySlot !== undefined && { body }),
       ...(creates && { creates }),
       ...(policy && { policy }),
+      ...family,
       query,
     };
     if (!pollHint) return transport.request(request).pipe(map((response) => response.data));

@@ -2,6 +2,7 @@ import { defer, from, type Observable, throwError } from 'rxjs';
 import { checkByteLimit } from '../core/limits';
 import { StreamDisconnectedError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
+import type { ResponseEvent } from '../responses/ResponseEvent';
 import type { AssistantsClient } from './AssistantsClient';
 import { abortable } from './abortable';
 import { clientFromTransport } from './clientFromTransport';
@@ -16,7 +17,13 @@ import {
 } from './httpAnswer';
 import { DEFAULT_MAX_EVENT_BYTES, parseEventStream } from './parseEventStream';
 import { connectionFailure, retryRequest, withDeadline } from './retryRequest';
-import type { ApiRequest, ApiResponse, QueryValue, Transport } from './Transport';
+import {
+  type ApiRequest,
+  type ApiResponse,
+  type QueryValue,
+  streamRequest,
+  type Transport,
+} from './Transport';
 
 /** A `fetch` function: the global one, or any compatible implementation (undici, ofetch's, a test fake). */
 export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
@@ -76,12 +83,16 @@ export interface FetchClientOptions {
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 /**
- * An {@link AssistantsClient} on `fetch`: the Assistants v2 endpoints as cold Observables, for
- * OpenAI, Azure (pass its `baseURL`, `query: { 'api-version' }` and `headers: { 'api-key' }`) and
- * any Assistants-compatible server. Runs in browsers, edge runtimes and Node.
+ * An {@link AssistantsClient} on `fetch`: the Assistants v2, Responses and Conversations endpoints
+ * as cold Observables, for OpenAI, Azure (pass its `baseURL`, `query: { 'api-version' }` and
+ * `headers: { 'api-key' }`; for Azure AI Foundry agents, the project's `…/openai/v1` as `baseURL`
+ * and the agent reference in the params) and any compatible server. Runs in browsers, edge
+ * runtimes and Node.
  *
  * Each subscription sends its own request with its own `AbortController`; unsubscribing aborts it.
- * Requests send `OpenAI-Beta: assistants=v2`; your `headers` are merged last (`null` removes one).
+ * Assistants requests send `OpenAI-Beta: assistants=v2` (the Responses family none); your
+ * `headers` are merged last (`null` removes one). A stream is a POST with `stream: true` in its
+ * body, or a GET with `stream=true` in its query (`responses.retrieveStream`).
  * Redirects are never followed (they could carry your credentials to another origin), every
  * answer's body is read up to a limit, and every answer is checked for the fields the library
  * relies on before anything above sees it.
@@ -133,10 +144,10 @@ export function fetchClient(options: FetchClientOptions = {}): AssistantsClient 
     return `${prefix}${request.path}${search ? `?${search}` : ''}`;
   };
 
-  const headersOf = (hasBody: boolean, stream: boolean): Record<string, string> => {
+  const headersOf = (request: ApiRequest, hasBody: boolean, stream: boolean): Record<string, string> => {
     const merged = new Headers();
     if (apiKey) merged.set('Authorization', `Bearer ${apiKey}`);
-    merged.set('OpenAI-Beta', 'assistants=v2');
+    if (request.family !== 'responses') merged.set('OpenAI-Beta', 'assistants=v2');
     merged.set('Accept', stream ? 'text/event-stream' : 'application/json');
     if (hasBody) merged.set('Content-Type', 'application/json');
     for (const [name, value] of Object.entries(clientHeaders)) {
@@ -151,8 +162,7 @@ export function fetchClient(options: FetchClientOptions = {}): AssistantsClient 
    * follows a redirect: fetch would send the credential headers to wherever it points.
    */
   const send = async (request: ApiRequest, url: string, stream: boolean, signal: AbortSignal) => {
-    const { method } = request;
-    const body = stream ? { ...(request.body as object | undefined), stream: true } : request.body;
+    const { method, body } = request;
     const hasBody = body !== undefined;
     const doFetch = givenFetch ?? (globalThis.fetch as FetchFunction | undefined);
     if (typeof doFetch !== 'function') {
@@ -162,7 +172,7 @@ export function fetchClient(options: FetchClientOptions = {}): AssistantsClient 
     try {
       response = await doFetch(url, {
         method,
-        headers: headersOf(hasBody, stream),
+        headers: headersOf(request, hasBody, stream),
         ...(hasBody ? { body: JSON.stringify(body) } : {}),
         redirect: 'manual',
         signal,
@@ -209,13 +219,14 @@ export function fetchClient(options: FetchClientOptions = {}): AssistantsClient 
         from(readJson<T>(method, url, response, { maxBodyBytes, shape, signal })),
       );
     },
-    stream(request: ApiRequest): Observable<RunEvent> {
-      return exchange(request, true, (response, url, signal) => {
+    stream(request: ApiRequest): Observable<RunEvent | ResponseEvent> {
+      const family = request.family ?? 'assistants';
+      return exchange(streamRequest(request), true, (response, url, signal) => {
         if (!isEventStreamAnswer(response)) {
           return from(notAStream(request.method, url, response, maxBodyBytes, signal));
         }
         return response.body
-          ? parseEventStream(response.body, { maxEventBytes })
+          ? parseEventStream(response.body, { maxEventBytes, family })
           : throwError(
               () => new StreamDisconnectedError('The event stream answer had no body (0 bytes received).', 0),
             );

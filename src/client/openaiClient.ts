@@ -4,6 +4,7 @@ import { AssistantsApiError } from '../errors/AssistantsApiError';
 import { StreamDisconnectedError } from '../errors/StreamErrors';
 import { UnexpectedRedirectError } from '../errors/UnexpectedRedirectError';
 import type { RunEvent } from '../events/RunEvent';
+import type { ResponseEvent } from '../responses/ResponseEvent';
 import type { AssistantsClient } from './AssistantsClient';
 import { abortable } from './abortable';
 import { clientFromTransport } from './clientFromTransport';
@@ -20,7 +21,13 @@ import {
 } from './httpAnswer';
 import { DEFAULT_MAX_EVENT_BYTES, parseEventStream } from './parseEventStream';
 import { connectionFailure, retryRequest, withDeadline } from './retryRequest';
-import type { ApiRequest, ApiResponse, QueryValue, Transport } from './Transport';
+import {
+  type ApiRequest,
+  type ApiResponse,
+  type QueryValue,
+  streamRequest,
+  type Transport,
+} from './Transport';
 
 /** The options this library passes to the SDK's generic request methods. */
 export interface OpenAIRequestOptionsLike {
@@ -75,13 +82,18 @@ export interface OpenAIClientOptions {
 /**
  * An {@link AssistantsClient} on an instance of the official `openai` SDK, so the SDK's auth, base
  * URL, Azure support, timeouts and retries apply. Uses only the SDK's generic `get` / `post` /
- * `delete`, which work the same from v4 on; streams are read from the SDK's raw answer.
+ * `delete`, which work the same from v4 on, for the Assistants, Responses and Conversations
+ * endpoints alike (so v4, whose own resources predate parts of the Responses API, serves them
+ * too). Streams are read from the SDK's raw answer, never through the SDK's `Stream`: both
+ * families are parsed and checked as {@link fetchClient} does (a Responses stream's GET form
+ * carries `stream=true&starting_after=N` in its query).
  *
- * Each subscription sends its own request; unsubscribing aborts it. Requests send
- * `OpenAI-Beta: assistants=v2`. The SDK's errors become this library's: an HTTP error status is an
- * `AssistantsApiError`, a connection failure an `AssistantsConnectionError`, a redirect an
- * `UnexpectedRedirectError`. Every success answer is read up to `maxBodyBytes` and checked for the
- * fields the library relies on, like {@link fetchClient}'s.
+ * Each subscription sends its own request; unsubscribing aborts it. Assistants requests send
+ * `OpenAI-Beta: assistants=v2`, the Responses family none (an `OpenAI-Beta` in the SDK's
+ * `defaultHeaders` is the SDK's and still sent). The SDK's errors become this library's: an HTTP
+ * error status is an `AssistantsApiError`, a connection failure an `AssistantsConnectionError`, a
+ * redirect an `UnexpectedRedirectError`. Every success answer is read up to `maxBodyBytes` and
+ * checked for the fields the library relies on, like {@link fetchClient}'s.
  *
  * Retries are the SDK's, except for two kinds of request this library retries itself (the SDK
  * gets `maxRetries: 0` for them): a create (of an assistant, thread, message or run) is retried
@@ -130,12 +142,11 @@ export function openaiClient(openai: OpenAILike, options: OpenAIClientOptions = 
     stream: boolean,
     signal: AbortSignal,
   ): Promise<ResponseLike> => {
-    const { method, path, policy } = request;
+    const { method, path, policy, body } = request;
     const query = definedQuery(request.query);
-    const body = stream ? { ...(request.body as object | undefined), stream: true } : request.body;
     const sdkOptions: OpenAIRequestOptionsLike = {
       headers: {
-        'OpenAI-Beta': 'assistants=v2',
+        ...(request.family !== 'responses' && { 'OpenAI-Beta': 'assistants=v2' }),
         ...(stream && { Accept: 'text/event-stream' }),
         // SDK v4 sends a JSON Content-Type on every request; a request without a body has none.
         ...(body === undefined && { 'Content-Type': null }),
@@ -183,9 +194,10 @@ export function openaiClient(openai: OpenAILike, options: OpenAIClientOptions = 
         from(readJson<T>(method, response.url || url, response, { maxBodyBytes, shape, signal })),
       );
     },
-    stream(request: ApiRequest): Observable<RunEvent> {
+    stream(request: ApiRequest): Observable<RunEvent | ResponseEvent> {
       const url = `${base}${request.path}`;
-      return bounded(request, url, true, (response, signal) => {
+      const family = request.family ?? 'assistants';
+      return bounded(streamRequest(request), url, true, (response, signal) => {
         if (!isEventStreamAnswer(response)) {
           return from(notAStream(request.method, response.url || url, response, maxBodyBytes, signal));
         }
@@ -193,7 +205,7 @@ export function openaiClient(openai: OpenAILike, options: OpenAIClientOptions = 
         if (body === undefined) {
           throw new StreamDisconnectedError('The event stream answer had no body (0 bytes received).', 0);
         }
-        return parseEventStream(body, { maxEventBytes });
+        return parseEventStream(body, { maxEventBytes, family });
       });
     },
   };

@@ -1,3 +1,4 @@
+import { RESPONSE_LIFECYCLE_EVENTS } from '../responses/ResponseEvent';
 import { MESSAGE_EVENTS, RUN_STATUS_EVENTS, RUN_STEP_EVENTS } from './RunEvent';
 
 /**
@@ -176,4 +177,61 @@ export function responseProblem(value: unknown): string | undefined {
 export function itemProblem(value: unknown): string | undefined {
   if (!isRecord(value)) return NOT_OBJECT;
   return typeof value['type'] === 'string' ? undefined : '"type" is not a string';
+}
+
+const lifecycleTypes: ReadonlySet<string> = new Set(RESPONSE_LIFECYCLE_EVENTS);
+
+/**
+ * The fields each fragment and text event must carry, by type: its text field (a string), then its
+ * indexes (whole numbers ≥ 0). Read by the response state and by what a resume has shown.
+ */
+const TEXT_EVENT_FIELDS: ReadonlyMap<string, readonly [text: string, ...indexes: string[]]> = new Map([
+  ['response.output_text.delta', ['delta', 'output_index', 'content_index']],
+  ['response.refusal.delta', ['delta', 'output_index', 'content_index']],
+  ['response.reasoning_text.delta', ['delta', 'output_index', 'content_index']],
+  ['response.function_call_arguments.delta', ['delta', 'output_index']],
+  ['response.mcp_call_arguments.delta', ['delta', 'output_index']],
+  ['response.custom_tool_call_input.delta', ['delta', 'output_index']],
+  ['response.code_interpreter_call_code.delta', ['delta', 'output_index']],
+  ['response.reasoning_summary_text.delta', ['delta', 'output_index', 'summary_index']],
+  ['response.output_text.done', ['text', 'output_index', 'content_index']],
+  ['response.reasoning_text.done', ['text', 'output_index', 'content_index']],
+  ['response.refusal.done', ['refusal', 'output_index', 'content_index']],
+  ['response.function_call_arguments.done', ['arguments', 'output_index']],
+  ['response.reasoning_summary_text.done', ['text', 'output_index', 'summary_index']],
+]);
+
+/**
+ * What is wrong with the data of a Responses stream frame, or `undefined`: a `type` string, a
+ * `sequence_number` (when present) a whole number ≥ 0; lifecycle events carry a response; output
+ * item events an `output_index` and a typed `item`; text, argument and reasoning fragments (and
+ * their `done` events) their text as a string and their indexes. Unknown types pass.
+ */
+export function responseEventProblem(data: unknown): string | undefined {
+  if (!isRecord(data)) return NOT_OBJECT;
+  const type = data['type'];
+  if (typeof type !== 'string') return '"type" is not a string';
+  const sequence = data['sequence_number'];
+  if (sequence !== undefined && !isIndex(sequence)) return '"sequence_number" is not a whole number ≥ 0';
+  // The fragments first: they are nearly every frame of a response.
+  const fields = TEXT_EVENT_FIELDS.get(type);
+  if (fields !== undefined) {
+    const text = fields[0];
+    if (typeof data[text] !== 'string') return `"${text}" is not a string`;
+    for (let i = 1; i < fields.length; i++) {
+      const index = fields[i] as string;
+      if (!isIndex(data[index])) return `"${index}" is not a whole number ≥ 0`;
+    }
+    return undefined;
+  }
+  if (type === 'response.output_item.added' || type === 'response.output_item.done') {
+    if (!isIndex(data['output_index'])) return '"output_index" is not a whole number ≥ 0';
+    const problem = itemProblem(data['item']);
+    return problem === undefined ? undefined : `"item": ${problem}`;
+  }
+  if (lifecycleTypes.has(type)) {
+    const problem = responseProblem(data['response']);
+    return problem === undefined ? undefined : `"response": ${problem}`;
+  }
+  return undefined;
 }
