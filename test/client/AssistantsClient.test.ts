@@ -20,11 +20,29 @@ import type {
 } from '../../src/client/params';
 import type { RunEvent } from '../../src/events/RunEvent';
 import type { Assistant, Deleted, Message, Page, Run, RunStep, Thread } from '../../src/events/types';
+import type {
+  ConversationCreateParams,
+  ConversationItemsCreateParams,
+  ConversationUpdateParams,
+  ItemListQuery,
+  ResponseCreateParams,
+  ResponseRetrieveQuery,
+  ResponseStreamQuery,
+} from '../../src/responses/params';
+import type { ResponseEvent } from '../../src/responses/ResponseEvent';
+import type {
+  Conversation,
+  ConversationItem,
+  ItemPage,
+  ResponseDeleted,
+  ResponseObject,
+} from '../../src/responses/types';
 import type { MockMethod } from '../../src/testing/mockClient';
 
 /**
  * `AssistantsClient` is derived from the endpoint table. This is the interface as it was written
- * by hand before the table: the derived type must stay equal to it, names of parameters included.
+ * by hand before the table, plus the Responses family as it must come out of it: the derived type
+ * must stay equal to it, names of parameters included.
  */
 interface HandWrittenClient {
   readonly assistants: {
@@ -67,6 +85,30 @@ interface HandWrittenClient {
   readonly steps: {
     list(threadId: string, runId: string, query?: ListQuery & IncludeQuery): Observable<Page<RunStep>>;
     retrieve(threadId: string, runId: string, stepId: string, query?: IncludeQuery): Observable<RunStep>;
+  };
+  readonly responses: {
+    create(body: ResponseCreateParams): Observable<ResponseObject>;
+    createStream(body: ResponseCreateParams): Observable<ResponseEvent>;
+    retrieve(responseId: string, query?: ResponseRetrieveQuery): Observable<ResponseObject>;
+    retrieveStream(responseId: string, query?: ResponseStreamQuery): Observable<ResponseEvent>;
+    cancel(responseId: string): Observable<ResponseObject>;
+    delete(responseId: string): Observable<ResponseDeleted>;
+    inputItems(responseId: string, query?: ItemListQuery): Observable<ItemPage<ConversationItem>>;
+  };
+  readonly conversations: {
+    create(body?: ConversationCreateParams): Observable<Conversation>;
+    retrieve(conversationId: string): Observable<Conversation>;
+    update(conversationId: string, body: ConversationUpdateParams): Observable<Conversation>;
+    delete(conversationId: string): Observable<ResponseDeleted>;
+  };
+  readonly conversationItems: {
+    create(
+      conversationId: string,
+      body: ConversationItemsCreateParams,
+    ): Observable<ItemPage<ConversationItem>>;
+    list(conversationId: string, query?: ItemListQuery): Observable<ItemPage<ConversationItem>>;
+    retrieve(conversationId: string, itemId: string): Observable<ConversationItem>;
+    delete(conversationId: string, itemId: string): Observable<Conversation>;
   };
 }
 
@@ -130,9 +172,12 @@ describe('AssistantsClient, derived from the endpoint table', () => {
       });
     };
     const derived = signatures('AssistantsClient');
-    expect(derived).toHaveLength(27);
+    expect(derived).toHaveLength(42);
     expect(derived).toContain(
       'runs.create(threadId: string, body: RunCreateParams, query?: IncludeQuery | undefined) => Observable<Run>',
+    );
+    expect(derived).toContain(
+      'responses.retrieveStream(responseId: string, query?: ResponseStreamQuery | undefined) => Observable<ResponseEvent>',
     );
     expect(derived).toEqual(signatures('HandWrittenClient'));
   }, 30_000);

@@ -5,11 +5,20 @@ import { clientFromTransport } from '../../src/client/clientFromTransport';
 import { ENDPOINT_ENTRIES } from '../../src/client/endpoints';
 import { CANCEL_POLICY } from '../../src/client/RequestPolicy';
 import type { ApiRequest, Transport } from '../../src/client/Transport';
-import { deletedProblem, idProblem, messageProblem, runProblem, stepProblem } from '../../src/events/shapes';
+import {
+  deletedProblem,
+  idProblem,
+  itemProblem,
+  messageProblem,
+  responseProblem,
+  runProblem,
+  stepProblem,
+} from '../../src/events/shapes';
 
 /**
  * What the table-driven client hands its transport, for every method: the same requests the
- * hand-written client sent (method, encoded path, body, query, `creates`, policy, and JSON or stream).
+ * hand-written client sent (method, encoded path, body, query, `creates`, policy, and JSON or stream),
+ * and for the Responses family the same, tagged `family: 'responses'`.
  */
 
 interface Sent {
@@ -37,6 +46,10 @@ const R = 'run 1';
 const run = { assistant_id: 'asst_1' };
 const outputs = { tool_outputs: [] };
 const include = { include: ['step_details.tool_calls[*].file_search.results[*].content'] };
+const P = 'resp/1'; // encoded as resp%2F1
+const C = 'conv 1';
+const ask = { model: 'gpt-4o-mini', input: 'Hello' };
+const message = { type: 'message' as const, role: 'user' as const, content: 'Hi' };
 
 /** [method, call, how it is sent, the request], in table order. */
 const ROWS: [string, (c: AssistantsClient) => Observable<unknown>, Sent['via'], ApiRequest][] = [
@@ -269,6 +282,189 @@ const ROWS: [string, (c: AssistantsClient) => Observable<unknown>, Sent['via'], 
     (c) => c.steps.retrieve(T, R, 's', include),
     'request',
     { method: 'GET', path: '/threads/thread%2F1/runs/run%201/steps/s', shape: stepProblem, query: include },
+  ],
+  [
+    'responses.create',
+    (c) => c.responses.create(ask),
+    'request',
+    {
+      method: 'POST',
+      path: '/responses',
+      shape: responseProblem,
+      body: ask,
+      creates: true,
+      family: 'responses',
+      query: undefined,
+    },
+  ],
+  [
+    'responses.createStream',
+    (c) => c.responses.createStream(ask),
+    'stream',
+    { method: 'POST', path: '/responses', body: ask, creates: true, family: 'responses', query: undefined },
+  ],
+  [
+    'responses.retrieve',
+    (c) => c.responses.retrieve(P, { include: ['reasoning.encrypted_content'] }),
+    'request',
+    {
+      method: 'GET',
+      path: '/responses/resp%2F1',
+      shape: responseProblem,
+      family: 'responses',
+      query: { include: ['reasoning.encrypted_content'] },
+    },
+  ],
+  [
+    'responses.retrieveStream',
+    (c) => c.responses.retrieveStream(P, { starting_after: 7 }),
+    'stream',
+    {
+      method: 'GET',
+      path: '/responses/resp%2F1',
+      body: undefined,
+      creates: false,
+      family: 'responses',
+      query: { starting_after: 7 },
+    },
+  ],
+  [
+    'responses.cancel',
+    (c) => c.responses.cancel(P),
+    'request',
+    {
+      method: 'POST',
+      path: '/responses/resp%2F1/cancel',
+      shape: responseProblem,
+      policy: CANCEL_POLICY,
+      family: 'responses',
+      query: undefined,
+    },
+  ],
+  [
+    'responses.delete',
+    (c) => c.responses.delete(P),
+    'request',
+    {
+      method: 'DELETE',
+      path: '/responses/resp%2F1',
+      shape: deletedProblem,
+      family: 'responses',
+      query: undefined,
+    },
+  ],
+  [
+    'responses.inputItems',
+    (c) => c.responses.inputItems(P, { limit: 5 }),
+    'request',
+    {
+      method: 'GET',
+      path: '/responses/resp%2F1/input_items',
+      shape: expect.any(Function),
+      family: 'responses',
+      query: { limit: 5 },
+    },
+  ],
+  [
+    'conversations.create',
+    (c) => c.conversations.create(),
+    'request',
+    {
+      method: 'POST',
+      path: '/conversations',
+      shape: idProblem,
+      body: {},
+      creates: true,
+      family: 'responses',
+      query: undefined,
+    },
+  ],
+  [
+    'conversations.retrieve',
+    (c) => c.conversations.retrieve(C),
+    'request',
+    {
+      method: 'GET',
+      path: '/conversations/conv%201',
+      shape: idProblem,
+      family: 'responses',
+      query: undefined,
+    },
+  ],
+  [
+    'conversations.update',
+    (c) => c.conversations.update(C, { metadata: { topic: 't' } }),
+    'request',
+    {
+      method: 'POST',
+      path: '/conversations/conv%201',
+      shape: idProblem,
+      body: { metadata: { topic: 't' } },
+      family: 'responses',
+      query: undefined,
+    },
+  ],
+  [
+    'conversations.delete',
+    (c) => c.conversations.delete(C),
+    'request',
+    {
+      method: 'DELETE',
+      path: '/conversations/conv%201',
+      shape: deletedProblem,
+      family: 'responses',
+      query: undefined,
+    },
+  ],
+  [
+    'conversationItems.create',
+    (c) => c.conversationItems.create(C, { items: [message] }),
+    'request',
+    {
+      method: 'POST',
+      path: '/conversations/conv%201/items',
+      shape: expect.any(Function),
+      body: { items: [message] },
+      creates: true,
+      family: 'responses',
+      query: undefined,
+    },
+  ],
+  [
+    'conversationItems.list',
+    (c) => c.conversationItems.list(C, { order: 'asc' }),
+    'request',
+    {
+      method: 'GET',
+      path: '/conversations/conv%201/items',
+      shape: expect.any(Function),
+      family: 'responses',
+      query: { order: 'asc' },
+    },
+  ],
+  [
+    'conversationItems.retrieve',
+    (c) => c.conversationItems.retrieve(C, 'msg 1'),
+    'request',
+    {
+      method: 'GET',
+      path: '/conversations/conv%201/items/msg%201',
+      shape: itemProblem,
+      family: 'responses',
+      query: undefined,
+    },
+  ],
+  [
+    'conversationItems.delete',
+    (c) => c.conversationItems.delete(C, 'msg 1'),
+    'request',
+    {
+      method: 'DELETE',
+      path: '/conversations/conv%201/items/msg%201',
+      shape: idProblem,
+      family: 'responses',
+      query: undefined,
+    },
   ],
 ];
 

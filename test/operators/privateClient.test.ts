@@ -60,6 +60,17 @@ class PrivateClient implements AssistantsClient {
   get steps() {
     return this.#transport.steps;
   }
+  // The Responses family is part of the interface: a client that does not use it still passes the
+  // inner client's namespaces on (a getter keeps `this` and the #private field intact).
+  get responses() {
+    return this.#transport.responses;
+  }
+  get conversations() {
+    return this.#transport.conversations;
+  }
+  get conversationItems() {
+    return this.#transport.conversationItems;
+  }
 }
 
 const calls = [{ id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo' } }];

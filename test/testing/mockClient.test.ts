@@ -33,7 +33,7 @@ describe('mockClient', () => {
     const methods = Object.entries(client)
       .filter(([, value]) => typeof value === 'object' && !Array.isArray(value))
       .flatMap(([namespace, value]) => Object.keys(value as object).map((name) => `${namespace}.${name}`));
-    expect(methods).toHaveLength(27);
+    expect(methods).toHaveLength(42);
   });
 
   it('returns the overrides’ Observables, which work under TestScheduler.run', () => {
