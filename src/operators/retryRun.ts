@@ -14,9 +14,9 @@ import {
 import { isRetryable, retryDelayMs } from '../client/retryRequest';
 import { checkDuration } from '../core/limits';
 import { AssistantsApiError } from '../errors/AssistantsApiError';
-import { isRunStatusEvent } from '../events/guards';
-import type { RunEvent } from '../events/RunEvent';
 import type { Run } from '../events/types';
+import type { ResponseObject } from '../responses/types';
+import { type AnyRunEvent, carriedRun } from './eventFamilies';
 
 /** Options of {@link retryRun}. */
 export interface RetryRunConfig {
@@ -41,13 +41,23 @@ export interface RetryRunConfig {
 
 const TRANSIENT_RUN_ERRORS: ReadonlySet<string> = new Set(['rate_limit_exceeded', 'server_error']);
 
-const isTransientRun = (run: Run): boolean =>
-  run.status === 'failed' && TRANSIENT_RUN_ERRORS.has(run.last_error?.code ?? '');
+/** `true` for a run or response that failed for a reason the next attempt may not meet. */
+const isTransientRun = (run: Run | ResponseObject): boolean => {
+  const code = 'last_error' in run ? run.last_error?.code : (run as ResponseObject).error?.code;
+  return run.status === 'failed' && TRANSIENT_RUN_ERRORS.has(code ?? '');
+};
 
 /** Thrown inside an attempt to retry after a failed run; never leaves the operator. */
 class FailedRunRetry {
-  constructor(readonly run: Run) {}
+  constructor(readonly run: Run | ResponseObject) {}
 }
+
+/** The failed run or response an event carries, else `undefined`. */
+const failedOf = (event: AnyRunEvent): Run | ResponseObject | undefined => {
+  const carried = carriedRun(event);
+  const run = carried?.kind === 'run' ? carried.run : carried?.response;
+  return run?.status === 'failed' ? run : undefined;
+};
 
 const hasRetryHint = (reason: unknown): boolean =>
   reason instanceof AssistantsApiError &&
@@ -85,7 +95,7 @@ const hasRetryHint = (reason: unknown): boolean =>
  * @throws TypeError at call time when `count` is not a whole number ≥ 0, `delay` not a number of
  *   ms ≥ 0 or a function, or `retryable` not a function.
  */
-export function retryRun(config: RetryRunConfig = {}): MonoTypeOperatorFunction<RunEvent> {
+export function retryRun<E extends AnyRunEvent>(config: RetryRunConfig = {}): MonoTypeOperatorFunction<E> {
   const { count = 2, delay, retryable } = config ?? {};
   if (!Number.isSafeInteger(count) || count < 0) {
     throw new TypeError(`retryRun: count must be a whole number ≥ 0, got ${String(count)}.`);
@@ -97,7 +107,8 @@ export function retryRun(config: RetryRunConfig = {}): MonoTypeOperatorFunction<
   const shouldRetry = (reason: unknown): boolean => {
     // An error before the attempt emitted anything is its first request's: for the sources that
     // start a run, a create. So the create rule applies: only answers that say nothing was done.
-    const transient = reason instanceof Error ? isRetryable(reason, true) : isTransientRun(reason as Run);
+    const transient =
+      reason instanceof Error ? isRetryable(reason, true) : isTransientRun(reason as Run | ResponseObject);
     return retryable ? retryable(reason, transient) : transient;
   };
   const wait = (reason: unknown, attempt: number): ObservableInput<unknown> => {
@@ -114,14 +125,8 @@ export function retryRun(config: RetryRunConfig = {}): MonoTypeOperatorFunction<
         emitted = false;
         return source.pipe(
           map((event) => {
-            if (
-              retries < count &&
-              isRunStatusEvent(event) &&
-              event.data.status === 'failed' &&
-              shouldRetry(event.data)
-            ) {
-              throw new FailedRunRetry(event.data);
-            }
+            const failed = retries < count ? failedOf(event) : undefined;
+            if (failed !== undefined && shouldRetry(failed)) throw new FailedRunRetry(failed);
             emitted = true;
             return event;
           }),

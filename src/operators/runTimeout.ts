@@ -1,8 +1,7 @@
 import { defer, type MonoTypeOperatorFunction, Observable, tap, throwError, timeout, timer } from 'rxjs';
 import { checkDuration } from '../core/limits';
 import { AssistantsError } from '../errors/AssistantsError';
-import { isRunStatusEvent } from '../events/guards';
-import type { RunEvent } from '../events/RunEvent';
+import { type AnyRunEvent, carriedRun } from './eventFamilies';
 
 /** Limits of {@link runTimeout}, in milliseconds. Give at least one. */
 export interface RunTimeoutConfig {
@@ -21,12 +20,25 @@ export class RunTimeoutError extends AssistantsError {
   readonly limit: 'first' | 'idle' | 'total';
   /** That limit, in ms. */
   readonly ms: number;
-  /** The run, when one of its events had been seen. */
+  /** The run (or response), when one of its events had been seen. */
   readonly runId: string | undefined;
   readonly threadId: string | undefined;
+  /** The response, for a Responses run. */
+  readonly responseId: string | undefined;
 
-  constructor(limit: 'first' | 'idle' | 'total', ms: number, runId?: string, threadId?: string) {
-    const run = runId === undefined ? 'The run (no run id seen yet)' : `Run ${runId}`;
+  constructor(
+    limit: 'first' | 'idle' | 'total',
+    ms: number,
+    runId?: string,
+    threadId?: string,
+    responseId?: string,
+  ) {
+    const run =
+      responseId !== undefined
+        ? `Response ${responseId}`
+        : runId === undefined
+          ? 'The run (no run id seen yet)'
+          : `Run ${runId}`;
     const what = {
       first: `sent no first event within ${ms} ms`,
       idle: `sent no event for ${ms} ms`,
@@ -37,6 +49,7 @@ export class RunTimeoutError extends AssistantsError {
     this.ms = ms;
     this.runId = runId;
     this.threadId = threadId;
+    this.responseId = responseId;
   }
 }
 
@@ -65,7 +78,7 @@ export class RunTimeoutError extends AssistantsError {
  * @throws TypeError at call time when no limit is given or a limit is not a number of ms > 0 and at
  *   most 2^31-1 (about 24.8 days, the longest a timer can wait).
  */
-export function runTimeout(config: RunTimeoutConfig): MonoTypeOperatorFunction<RunEvent> {
+export function runTimeout<E extends AnyRunEvent>(config: RunTimeoutConfig): MonoTypeOperatorFunction<E> {
   const { first, idle, total } = config ?? {};
   if (first === undefined && idle === undefined && total === undefined) {
     throw new TypeError('runTimeout: no limit given; pass { first?, idle?, total? } in milliseconds.');
@@ -78,18 +91,22 @@ export function runTimeout(config: RunTimeoutConfig): MonoTypeOperatorFunction<R
     defer(() => {
       let runId: string | undefined;
       let threadId: string | undefined;
+      let responseId: string | undefined;
       const fail = (limit: 'first' | 'idle' | 'total', ms: number) =>
-        new RunTimeoutError(limit, ms, runId, threadId);
+        new RunTimeoutError(limit, ms, runId, threadId, responseId);
 
       let events$ = source.pipe(
         tap((event) => {
-          // `data?.`: a custom source may emit anything; only ids that are strings are kept.
-          const data: { id?: unknown; thread_id?: unknown } | undefined = event.data;
-          if (isRunStatusEvent(event)) {
-            if (typeof data?.id === 'string') runId = data.id;
-            if (typeof data?.thread_id === 'string') threadId = data.thread_id;
-          } else if (event.event === 'thread.created' && typeof data?.id === 'string') {
-            threadId = data.id;
+          // A custom source may emit anything; only ids that are strings are kept.
+          const carried = carriedRun(event);
+          if (carried?.kind === 'run') {
+            if (typeof carried.run.id === 'string') runId = carried.run.id;
+            if (typeof carried.run.thread_id === 'string') threadId = carried.run.thread_id;
+          } else if (carried?.kind === 'response') {
+            if (typeof carried.response.id === 'string') responseId = carried.response.id;
+          } else if ('event' in event && event.event === 'thread.created') {
+            const id: unknown = event.data?.id;
+            if (typeof id === 'string') threadId = id;
           }
         }),
       );
@@ -107,7 +124,7 @@ export function runTimeout(config: RunTimeoutConfig): MonoTypeOperatorFunction<R
       }
       if (total === undefined) return events$;
       const limited = events$;
-      return new Observable<RunEvent>((subscriber) => {
+      return new Observable<E>((subscriber) => {
         const subscription = timer(total).subscribe(() => subscriber.error(fail('total', total)));
         subscription.add(
           limited.subscribe({

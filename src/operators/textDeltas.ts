@@ -1,17 +1,18 @@
 import { concatMap, type OperatorFunction } from 'rxjs';
-import type { RunEvent } from '../events/RunEvent';
+import type { AnyRunEvent } from './eventFamilies';
 
 /**
- * Emits the text of each text content delta (`thread.message.delta`, `text.value`), skipping empty
- * ones: the stream to append to a chat bubble.
+ * Emits the text of each text content delta (`thread.message.delta`'s `text.value`, or a Responses
+ * `response.output_text.delta`), skipping empty ones: the stream to append to a chat bubble.
  *
  * ```
  * events: --created--delta("Hel")--delta("lo")--delta(image)--completed|
  * result: -----------"Hel"---------"lo"-------------------------------|
  * ```
  *
- * The sources make the deltas add up to each message's final text in both modes (a poll source
- * emits a message's content as one delta, a resumed stream the missing tail as one more delta).
+ * The sources make the deltas add up to each message's (or output text part's) final text in both
+ * modes (a poll source emits a message's content as one delta, a resumed stream the missing tail
+ * as one more delta).
  *
  * @example
  * ```ts
@@ -22,8 +23,15 @@ import type { RunEvent } from '../events/RunEvent';
  *   .subscribe((text) => process.stdout.write(text));
  * ```
  */
-export function textDeltas(): OperatorFunction<RunEvent, string> {
-  return concatMap((event) => (event.event === 'thread.message.delta' ? texts(event.data) : NONE));
+export function textDeltas(): OperatorFunction<AnyRunEvent, string> {
+  return concatMap((event) => {
+    if ('event' in event) return event.event === 'thread.message.delta' ? texts(event.data) : NONE;
+    return event.type === 'response.output_text.delta' &&
+      typeof event.delta === 'string' &&
+      event.delta !== ''
+      ? [event.delta]
+      : NONE;
+  });
 }
 
 const NONE: readonly string[] = [];

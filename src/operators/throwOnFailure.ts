@@ -1,8 +1,8 @@
 import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { AssistantsError } from '../errors/AssistantsError';
-import { isRunStatusEvent } from '../events/guards';
-import type { RunEvent } from '../events/RunEvent';
 import type { LastError, Run } from '../events/types';
+import type { ResponseError, ResponseObject } from '../responses/types';
+import { type AnyRunEvent, carriedRun } from './eventFamilies';
 
 /** The statuses {@link throwOnFailure} turns into a {@link RunFailedError}. */
 export type RunFailureStatus = 'failed' | 'expired' | 'cancelled' | 'incomplete';
@@ -52,11 +52,43 @@ function describe(run: Run): string {
   }
 }
 
+/** A response ended `failed`, `incomplete` or `cancelled`. Carries the response and the reason. */
+export class ResponseFailedError extends AssistantsError {
+  override readonly name = 'ResponseFailedError';
+  /** The response's final payload. */
+  readonly response: ResponseObject;
+  readonly status: 'failed' | 'incomplete' | 'cancelled';
+  readonly responseId: string;
+  /** `response.error` (`failed`), else `null`. */
+  readonly error: ResponseError | null;
+  /** `response.incomplete_details` (`incomplete`), else `null`. */
+  readonly incompleteDetails: { reason?: string | undefined } | null;
+
+  constructor(response: ResponseObject) {
+    const error = response.error ? `: ${response.error.code}: ${response.error.message}` : '';
+    const what =
+      response.status === 'failed'
+        ? `failed${error || ' (the server gave no error)'}`
+        : response.status === 'incomplete'
+          ? `ended incomplete: ${response.incomplete_details?.reason ?? 'no reason given'}`
+          : `was cancelled${error}`;
+    super(`Response ${response.id} ${what}`);
+    this.response = response;
+    this.status = response.status as ResponseFailedError['status'];
+    this.responseId = response.id;
+    this.error = response.error ?? null;
+    this.incompleteDetails = response.incomplete_details ?? null;
+  }
+}
+
+const RESPONSE_FAILURES: ReadonlySet<string> = new Set(['failed', 'incomplete', 'cancelled']);
+
 /**
  * Turns a run that ended `failed | expired | cancelled | incomplete` (read from `data.status`,
- * whatever the event's name) into an error: the terminal event itself is emitted first, so that
- * collectors and UIs see the final state, then the result errors with a {@link RunFailedError}.
- * Runs that complete pass through untouched.
+ * whatever the event's name), or a response that ended `failed | incomplete | cancelled` (read from
+ * `response.status`), into an error ({@link RunFailedError}, {@link ResponseFailedError}): the terminal event itself is emitted first, so that
+ * collectors and UIs see the final state, then the result errors.
+ * Runs and responses that complete pass through untouched.
  *
  * ```
  * events: --created--in_progress--failed|
@@ -75,16 +107,19 @@ function describe(run: Run): string {
  *   });
  * ```
  */
-export function throwOnFailure(): MonoTypeOperatorFunction<RunEvent> {
+export function throwOnFailure<E extends AnyRunEvent>(): MonoTypeOperatorFunction<E> {
   return (source) =>
-    new Observable<RunEvent>((subscriber) =>
+    new Observable<E>((subscriber) =>
       source.subscribe({
         next: (event) => {
           subscriber.next(event);
-          // `data?.`: a custom source may emit anything, and a throw here would escape the error
-          // channel (RxJS reports it as unhandled).
-          if (isRunStatusEvent(event) && FAILURES.has(event.data?.status)) {
-            subscriber.error(new RunFailedError(event.data));
+          // A custom source may emit anything, and a throw here would escape the error channel
+          // (RxJS reports it as unhandled): carriedRun reads defensively.
+          const carried = carriedRun(event);
+          if (carried?.kind === 'run' && FAILURES.has(carried.run.status)) {
+            subscriber.error(new RunFailedError(carried.run));
+          } else if (carried?.kind === 'response' && RESPONSE_FAILURES.has(carried.response.status ?? '')) {
+            subscriber.error(new ResponseFailedError(carried.response));
           }
         },
         error: (error) => subscriber.error(error),
