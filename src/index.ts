@@ -159,7 +159,7 @@ export { retryRun } from './operators/retryRun';
 export type { RunTimeoutConfig } from './operators/runTimeout';
 export { RunTimeoutError, runTimeout } from './operators/runTimeout';
 export type { RunFailureStatus } from './operators/throwOnFailure';
-export { RunFailedError, throwOnFailure } from './operators/throwOnFailure';
+export { ResponseFailedError, RunFailedError, throwOnFailure } from './operators/throwOnFailure';
 
 // collectors: RunEvent -> value
 
@@ -186,3 +186,72 @@ export { toSSEResponse } from './relay/toSSEResponse';
 export type { RunState } from './state/RunState';
 export { initialRunState } from './state/RunState';
 export { reduceRunState } from './state/reduceRunState';
+
+// responses: a Responses API (background) response as one cold Observable, on the same engine
+
+export type { HandleFunctionCallsConfig } from './responses/operators/handleFunctionCalls';
+export { FunctionCallError, handleFunctionCalls } from './responses/operators/handleFunctionCalls';
+export type {
+  ConversationCreateParams,
+  ConversationItemsCreateParams,
+  ConversationUpdateParams,
+  ItemListQuery,
+  ResponseCreateParams,
+  ResponseInputItem,
+  ResponseRetrieveQuery,
+  ResponseStreamQuery,
+} from './responses/params';
+export type {
+  ResponseAnnotationAddedEvent,
+  ResponseArgumentsDeltaEvent,
+  ResponseArgumentsDoneEvent,
+  ResponseContentPartEvent,
+  ResponseErrorEvent,
+  ResponseEvent,
+  ResponseEventOf,
+  ResponseEventType,
+  ResponseFunctionCallOutputEvent,
+  ResponseKeepaliveEvent,
+  ResponseLifecycleEvent,
+  ResponseLifecycleEventType,
+  ResponseOtherEvent,
+  ResponseOutputItemEvent,
+  ResponseReasoningSummaryDeltaEvent,
+  ResponseReasoningSummaryDoneEvent,
+  ResponseReasoningSummaryPartEvent,
+  ResponseRefusalDoneEvent,
+  ResponseTextDeltaEvent,
+  ResponseTextDoneEvent,
+  ResponseToolProgressEvent,
+} from './responses/ResponseEvent';
+export {
+  isResponseEvent,
+  isResponseLifecycleEvent,
+  isTerminalResponseStatus,
+  RESPONSE_LIFECYCLE_EVENTS,
+} from './responses/ResponseEvent';
+export { cancelResponse } from './responses/sources/cancelResponse';
+export { createResponse } from './responses/sources/createResponse';
+export type { ResponseConfig, ResponseRef } from './responses/sources/ResponseConfig';
+export type { WatchResponseParams } from './responses/sources/watchResponse';
+export { watchResponse } from './responses/sources/watchResponse';
+export type {
+  Conversation,
+  ConversationItem,
+  FunctionCallOutput,
+  ItemPage,
+  ResponseAnnotation,
+  ResponseContentPart,
+  ResponseDeleted,
+  ResponseError,
+  ResponseFunctionCall,
+  ResponseItemStatus,
+  ResponseObject,
+  ResponseOtherItem,
+  ResponseOutputItem,
+  ResponseOutputMessage,
+  ResponseReasoningItem,
+  ResponseStatus,
+  ResponseTerminalStatus,
+  ResponseUsage,
+} from './responses/types';
