@@ -1,6 +1,5 @@
 import type {
   FunctionCallOutput,
-  ResponseAnnotation,
   ResponseContentPart,
   ResponseObject,
   ResponseOutputItem,
@@ -94,7 +93,8 @@ export interface ResponseAnnotationAddedEvent extends Sequenced {
   output_index: number;
   content_index: number;
   annotation_index: number;
-  annotation: ResponseAnnotation | Record<string, unknown>;
+  /** A `ResponseAnnotation` on the wire; typed `unknown` as the `openai` package types it. */
+  annotation: unknown;
 }
 
 /** A fragment of a function call's (or another call's) arguments. */
@@ -206,6 +206,7 @@ export interface ResponseOtherEvent extends Sequenced {
     | 'response.audio.transcript.delta'
     | 'response.audio.transcript.done'
     | 'response.code_interpreter_call_code.done'
+    | 'response.compaction.compacting'
     | 'response.custom_tool_call_input.done'
     | 'response.mcp_call_arguments.done'
     | 'response.image_generation_call.partial_image'
@@ -241,8 +242,13 @@ export type ResponseEvent =
 /** Every `type` of {@link ResponseEvent}. */
 export type ResponseEventType = ResponseEvent['type'];
 
-/** The member of {@link ResponseEvent} with this `type`. */
-export type ResponseEventOf<T extends ResponseEventType> = Extract<ResponseEvent, { type: T }>;
+/**
+ * The member of {@link ResponseEvent} with this `type`, its `type` narrowed to `T` (several members
+ * name a few types each, so `Extract` alone would find none).
+ */
+export type ResponseEventOf<T extends ResponseEventType> = NarrowTo<ResponseEvent, T>;
+
+type NarrowTo<E, T> = E extends { type: infer U } ? ([T] extends [U] ? E & { type: T } : never) : never;
 
 const LIFECYCLE: ReadonlySet<string> = new Set(RESPONSE_LIFECYCLE_EVENTS);
 

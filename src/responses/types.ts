@@ -86,7 +86,7 @@ export interface ResponseReasoningItem {
 export interface ResponseOtherItem {
   type: Exclude<string, 'message' | 'function_call' | 'reasoning'>;
   id?: string | undefined;
-  status?: string | undefined;
+  status?: string | null | undefined;
 }
 
 /** One item of a response's output. */
@@ -111,7 +111,11 @@ export interface ResponseObject {
   id: string;
   object?: 'response' | undefined;
   created_at?: number | undefined;
-  status: ResponseStatus;
+  /**
+   * Always sent by the API; optional because the `openai` package types it so (a value of its
+   * `Response` type must fit). The library reads a missing status as not terminal.
+   */
+  status?: ResponseStatus | undefined;
   background?: boolean | null | undefined;
   store?: boolean | undefined;
   error?: ResponseError | null | undefined;
