@@ -1,4 +1,5 @@
 import type { Assistant, Message, Run, Thread } from '../events/types';
+import type { ResponseObject } from '../responses/types';
 
 /** A function call made earlier in this run, with the output the client submitted for it. */
 export interface BrainToolResult {
@@ -10,8 +11,23 @@ export interface BrainToolResult {
   output: string;
 }
 
-/** What a brain sees when the run asks it for its next turn. Copies: changing them changes nothing. */
+/**
+ * What a brain sees when a run or a response asks it for its next turn. Copies: changing them
+ * changes nothing.
+ */
 export interface BrainContext {
+  /**
+   * Which API asks: `'assistants'` (a run) or `'responses'` (a response). For a response the
+   * Assistants-shaped fields are a view of it, so one brain scripts both: `run` has the response's
+   * id, model, instructions, tools (a function tool as `{ type: 'function', function: { name … } }`),
+   * metadata and `max_output_tokens` as `max_completion_tokens`; `assistant` has the same model,
+   * instructions and tools (and the id `''`); `thread` is the conversation (or, without one, the
+   * first response of the `previous_response_id` chain); `messages` are the text messages the
+   * model reads, oldest first (the conversation's, or the chain's, then the input's).
+   */
+  readonly api: 'assistants' | 'responses';
+  /** The response being answered, `in_progress` (only when `api` is `'responses'`). */
+  readonly response?: ResponseObject;
   readonly assistant: Assistant;
   readonly thread: Thread;
   /** The run, `in_progress`. `run.tools` are the tools in effect (the assistant's unless the run overrides them). */
@@ -20,9 +36,17 @@ export interface BrainContext {
   readonly messages: readonly Message[];
   /** The text of the latest user message of the thread, `''` when there is none. */
   readonly lastUserText: string;
-  /** Every function call of this run answered so far, oldest first. Empty on the first turn. */
+  /**
+   * Every function call of this run answered so far, oldest first. Empty on the first turn. For a
+   * response: the calls its `function_call_output` input items answer, after those of the
+   * continuations before it that also answered calls (a chain of tool rounds is one "run").
+   */
   readonly toolResults: readonly BrainToolResult[];
-  /** `0` for the first turn of a run, then one more after each `submit_tool_outputs`. */
+  /**
+   * `0` for the first turn of a run, then one more after each `submit_tool_outputs`. For a
+   * response: `0` unless its input answers function calls, then one more than the response whose
+   * calls it answers.
+   */
   readonly turn: number;
 }
 
@@ -46,7 +70,9 @@ export interface BrainTextAction {
 /**
  * Call functions: a `tool_calls` step whose calls stream as `thread.run.step.delta`, then the run
  * pauses at `requires_action`. This ends the turn (later actions of the same turn are ignored); the
- * brain is asked again once the outputs are submitted, with them in `toolResults`.
+ * brain is asked again once the outputs are submitted, with them in `toolResults`. In a response:
+ * `function_call` output items whose arguments stream, then the response completes; the brain is
+ * asked again for the continuation that answers them (`function_call_output` input items).
  */
 export interface BrainFunctionCallsAction {
   type: 'function_calls';
@@ -120,9 +146,13 @@ export type BrainAction =
 
 /**
  * Scripts the assistant of the emulator. Called each time a run goes `in_progress` (once at the
- * start, then after every `submit_tool_outputs`); returns the actions of that turn, performed in
- * order. A turn that neither calls functions, fails nor ends incomplete completes the run. A brain
- * that throws (or rejects) fails the run with `server_error` and the error's message.
+ * start, then after every `submit_tool_outputs`) and once per response (`context.api` tells
+ * which); returns the actions of that turn, performed in order. A turn that neither calls
+ * functions, fails nor ends incomplete completes the run. A brain that throws (or rejects) fails
+ * the run with `server_error` and the error's message. In a response, text is an output message
+ * (`output_text` deltas), a failure is `response.failed` with `error`, an incomplete end is
+ * `response.incomplete` (`max_output_tokens`), code interpreter and file search are their
+ * `*_call` output items.
  *
  * @example
  * ```ts

@@ -1,4 +1,5 @@
 import type { Run } from '../events/types';
+import type { ResponseObject } from '../responses/types';
 import type { Brain } from './Brain';
 import type { EndpointName } from './endpoints';
 import type { EmulatorFaults } from './faults';
@@ -31,6 +32,27 @@ export interface EmulatorOptions {
    * @default 600_000 (ten minutes, as the service)
    */
   expiresAfterMs?: number;
+  /**
+   * How long after its creation a response created with `stream: true` can be streamed again
+   * (`GET /responses/{id}?stream=true&starting_after=N`), in ms (`> 0` to 2^31-1). Later the
+   * request is refused with a 400 and the response's event log is let go.
+   * @default 300_000 (five minutes)
+   */
+  responseStreamMaxAgeMs?: number;
+  /**
+   * Idle time after which a Responses stream gets a `keepalive` event
+   * (`{"type":"keepalive","sequence_number":N}`, N the number of the last event it sent), as the
+   * service sends on long streams, in ms (`0` for none, up to 2^31-1). Assistants streams get none.
+   * @default 15_000
+   */
+  keepAliveMs?: number;
+  /**
+   * Cancelling a background response that has already ended (`completed`, `failed`,
+   * `incomplete`): `false` answers a 400 (`Cannot cancel a completed response.`), as some servers
+   * do; `true` answers the response as it is, as OpenAI does. A `cancelled` one is always answered
+   * as it is. @default false
+   */
+  idempotentResponseCancel?: boolean;
   /**
    * Lets web pages call the emulator directly (CORS): `true` (or `'*'`) for any origin, or the
    * origins allowed (`'http://localhost:5173'`, or a list). Off, a request that carries an
@@ -71,6 +93,12 @@ export interface EmulatorLimits {
   runs?: number;
   /** Messages kept per thread (the oldest go first). @default 1000 */
   messagesPerThread?: number;
+  /** Responses kept, each with its input and its event log (finished ones go first). @default 1000 */
+  responses?: number;
+  /** Conversations kept, each with its items. @default 1000 */
+  conversations?: number;
+  /** Items kept per conversation (the oldest go first). @default 1000 */
+  itemsPerConversation?: number;
 }
 
 /** One request the emulator answered, as logged in {@link Emulator.requests}. */
@@ -80,7 +108,10 @@ export interface EmulatorRequest {
   path: string;
   /** The endpoint, `undefined` for an unknown URL. */
   endpoint: EndpointName | undefined;
-  /** `true` for a `stream: true` request to a run-creating endpoint. */
+  /**
+   * `true` for a request answered with an event stream: `stream: true` to a run- or
+   * response-creating endpoint, or `GET /responses/{id}?stream=true`.
+   */
   stream: boolean;
   /** The HTTP status answered (`0` while the request is still being read). */
   status: number;
@@ -100,6 +131,8 @@ export interface Emulator {
   readonly requests: readonly EmulatorRequest[];
   /** Snapshots of every run kept (see `limits.runs`), oldest first. */
   runs(): Run[];
+  /** Snapshots of every stored response kept (see `limits.responses`), oldest first. */
+  responses(): ResponseObject[];
   /** Stops listening, ends every open connection and stream, and clears every timer. */
   close(): Promise<void>;
 }

@@ -3,8 +3,8 @@ import { ENDPOINT_ENTRIES, type Endpoints } from '../client/endpoints';
 /**
  * Names of the endpoints the emulator serves, as `<group>.<operation>` (the `AssistantsClient`
  * names): one per route of the client's endpoint table. A client's streamed variant
- * (`runs.createStream`) is its JSON twin's route with `stream: true` in the body, and `runs.poll`
- * is `runs.retrieve`'s route.
+ * (`runs.createStream`, `responses.retrieveStream`) is its JSON twin's route asked to stream, and
+ * `runs.poll` is `runs.retrieve`'s route.
  */
 export type EndpointName = {
   [N in keyof Endpoints]: {
@@ -14,12 +14,18 @@ export type EndpointName = {
   }[keyof Endpoints[N]];
 }[keyof Endpoints];
 
+/**
+ * Where a request asks a streamable route for an event stream: `stream: true` in the JSON body
+ * (a `POST` that creates a run or a response), or `stream=true` in the query (a `GET` that
+ * re-attaches to a response's events). `false`: the route never streams.
+ */
+export type StreamFlag = 'body' | 'query' | false;
+
 interface Route {
   method: string;
   pattern: RegExp;
   endpoint: EndpointName;
-  /** A client method streams it: `stream: true` in the body gets an SSE answer. */
-  streamable: boolean;
+  streamable: StreamFlag;
   /** Literal path segments: where two patterns match a path, the one with more wins. */
   literals: number;
 }
@@ -27,6 +33,14 @@ interface Route {
 const ID = '([^/]+)';
 const PLACEHOLDER = /^\{[^}]*\}$/;
 const literal = (text: string): string => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+
+/** A streamed variant of a `GET` carries its flag in the query (it has no body); of a `POST`, in the body. */
+const streamFlag = (method: string, path: string): StreamFlag =>
+  ENDPOINT_ENTRIES.some(([, e]) => e.streams && e.method === method && e.path === path)
+    ? method === 'GET'
+      ? 'query'
+      : 'body'
+    : false;
 
 /** Every route of the endpoint table, most specific first (`/threads/runs` before `/threads/{id}`). */
 const ROUTES: readonly Route[] = ENDPOINT_ENTRIES.filter(([, e]) => !e.streams && !e.pollHint)
@@ -37,20 +51,20 @@ const ROUTES: readonly Route[] = ENDPOINT_ENTRIES.filter(([, e]) => !e.streams &
       method,
       pattern: new RegExp(`^/v1/${source}/?$`),
       endpoint: name as EndpointName,
-      streamable: ENDPOINT_ENTRIES.some(([, e]) => e.streams && e.method === method && e.path === path),
+      streamable: streamFlag(method, path),
       literals: segments.filter((s) => !PLACEHOLDER.test(s)).length,
     };
   })
   .sort((a, b) => b.literals - a.literals);
 
 /**
- * The endpoint a method and path name, with the path's ids in order and whether the endpoint can
- * stream; `undefined` when none.
+ * The endpoint a method and path name, with the path's ids in order and where a request to it
+ * asks for a stream; `undefined` when none.
  */
 export function matchEndpoint(
   method: string,
   path: string,
-): { endpoint: EndpointName; ids: string[]; streamable: boolean } | undefined {
+): { endpoint: EndpointName; ids: string[]; streamable: StreamFlag } | undefined {
   for (const r of ROUTES) {
     if (r.method !== method) continue;
     const match = r.pattern.exec(path);

@@ -2,7 +2,8 @@ import { filter, type Observable, Subject, type Subscription, takeUntil, takeWhi
 import { longTimer } from '../core/limits';
 import { TERMINAL_STATUSES } from '../events/guards';
 import type { FunctionToolCall } from '../events/types';
-import type { Brain, BrainAction, BrainContext, BrainToolResult } from './Brain';
+import { askBrain, describeError } from './askBrain';
+import type { Brain, BrainContext, BrainToolResult } from './Brain';
 import { nowMs } from './clock';
 import { drive } from './drive';
 import { RunOps } from './runOps';
@@ -155,22 +156,16 @@ export class RunEngine {
 
   private playTurn(record: RunRecord): void {
     const control = this.control(record);
-    const askBrain = (): Promise<readonly BrainAction[]> =>
-      Promise.resolve()
-        .then(() => this.brain(this.context(record, control)))
-        .then((actions): readonly BrainAction[] => {
-          if (!Array.isArray(actions)) throw new TypeError('The brain must return an array of actions.');
-          return actions;
-        })
-        .catch((error: unknown) => [
-          { type: 'fail', code: 'server_error', message: `The brain failed: ${describe(error)}` },
-        ]);
     control.work = drive(
-      turnScript(record, { ops: this.ops, latencyMs: this.latencyMs, askBrain }),
+      turnScript(record, {
+        ops: this.ops,
+        latencyMs: this.latencyMs,
+        askBrain: () => askBrain(this.brain, () => this.context(record, control)),
+      }),
     ).subscribe({
       error: (error: unknown) =>
         this.ops.endRun(record, 'failed', {
-          last_error: { code: 'server_error', message: `The brain failed: ${describe(error)}` },
+          last_error: { code: 'server_error', message: `The brain failed: ${describeError(error)}` },
         }),
     });
   }
@@ -182,6 +177,7 @@ export class RunEngine {
       .flatMap((block) => (block.type === 'text' ? [block.text.value] : []))
       .join('\n');
     return structuredClone({
+      api: 'assistants',
       assistant: record.assistant,
       thread: thread.thread,
       run: record.run,
@@ -192,5 +188,3 @@ export class RunEngine {
     });
   }
 }
-
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -5,8 +5,8 @@ import type {
   BrainFileSearchAction,
   BrainFunctionCallsAction,
   BrainIncompleteAction,
-  BrainTextAction,
 } from './Brain';
+import { type Citations, callArguments, checkFunctionCalls, splitWords, textChunks } from './brainActions';
 import { nowSeconds } from './clock';
 import type { Pause } from './drive';
 import { newId } from './ids';
@@ -20,9 +20,6 @@ export interface ScriptEnv {
   /** Asks the brain for this turn's actions; never rejects (a failing brain becomes a `fail` action). */
   askBrain: () => Promise<readonly BrainAction[]>;
 }
-
-/** Word-sized chunks with their leading space, as the service streams them: `"Hi there"` → `"Hi"`, `" there"`. */
-export const splitWords = (text: string): string[] => text.match(/\s*\S+|\s+$/g) ?? [];
 
 /**
  * One turn of a run, from `queued` to the point where it pauses or ends: `in_progress`, the brain's
@@ -72,22 +69,6 @@ export function* turnScript(record: RunRecord, env: ScriptEnv): Generator<Pause,
   ops.endRun(record, 'completed');
 }
 
-/**
- * The chunks of a message's text: word-sized, except that each citation marker is a chunk of its
- * own (so that its annotation comes with it).
- */
-export function textChunks(text: string | readonly string[], citations: Citations = {}): string[] {
-  if (typeof text !== 'string') return [...text];
-  const markers = Object.keys(citations).filter((marker) => marker !== '');
-  if (markers.length === 0) return splitWords(text);
-  const escaped = markers.map((marker) => marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return text
-    .split(new RegExp(`(${escaped.join('|')})`))
-    .flatMap((part) => (Object.hasOwn(citations, part) ? [part] : splitWords(part)));
-}
-
-type Citations = NonNullable<BrainTextAction['citations']>;
-
 /** Streams a message; returns `false` when it ended the run `incomplete`. */
 function* textMessage(
   record: RunRecord,
@@ -129,15 +110,12 @@ function* functionCalls(
   { ops, latencyMs }: ScriptEnv,
   action: BrainFunctionCallsAction,
 ): Generator<Pause, void, unknown> {
-  if (!Array.isArray(action.calls) || action.calls.length === 0)
-    throw new TypeError('A function_calls action needs at least one call.');
-  if (action.calls.some((call) => typeof call.name !== 'string' || call.name === ''))
-    throw new TypeError('Each call of a function_calls action needs a name.');
+  checkFunctionCalls(action);
   yield latencyMs;
   const toolCalls: FunctionToolCall[] = [];
   const step = ops.createStep(record, { type: 'tool_calls', tool_calls: toolCalls });
   for (const [index, call] of action.calls.entries()) {
-    const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
+    const args = callArguments(call);
     const toolCall: FunctionToolCall = {
       id: newId('call'),
       type: 'function',

@@ -2,64 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
 import { longTimer } from '../core/limits';
 import { type AccessPolicy, createAccessPolicy } from './access';
-import type { App, Handler } from './app';
+import type { App, DeferredReply } from './app';
 import type { EmulatorRequest } from './EmulatorOptions';
-import { type EndpointName, matchEndpoint } from './endpoints';
+import { matchEndpoint } from './endpoints';
 import type { FaultDecision, FaultInjector } from './faults';
-import {
-  createAssistant,
-  deleteAssistant,
-  listAssistants,
-  retrieveAssistant,
-  updateAssistant,
-} from './handlers/assistants';
-import {
-  createMessage,
-  deleteMessage,
-  listMessages,
-  retrieveMessage,
-  updateMessage,
-} from './handlers/messages';
-import { cancelRun, createRun, listRuns, retrieveRun, updateRun } from './handlers/runs';
-import { listSteps, retrieveStep } from './handlers/steps';
-import { submitToolOutputs } from './handlers/submitToolOutputs';
-import {
-  createThread,
-  createThreadAndRun,
-  deleteThread,
-  retrieveThread,
-  updateThread,
-} from './handlers/threads';
+import { HANDLERS } from './handlers';
 import { ApiError, readJsonBody, sendJson } from './http';
 import { newId } from './ids';
 import { openSse } from './sse';
-
-/** One handler per route of the endpoint table. */
-const HANDLERS: Record<EndpointName, Handler> = {
-  'assistants.create': createAssistant,
-  'assistants.list': listAssistants,
-  'assistants.retrieve': retrieveAssistant,
-  'assistants.update': updateAssistant,
-  'assistants.delete': deleteAssistant,
-  'threads.create': createThread,
-  'threads.createAndRun': createThreadAndRun,
-  'threads.retrieve': retrieveThread,
-  'threads.update': updateThread,
-  'threads.delete': deleteThread,
-  'messages.create': createMessage,
-  'messages.list': listMessages,
-  'messages.retrieve': retrieveMessage,
-  'messages.update': updateMessage,
-  'messages.delete': deleteMessage,
-  'runs.create': createRun,
-  'runs.list': listRuns,
-  'runs.retrieve': retrieveRun,
-  'runs.update': updateRun,
-  'runs.cancel': cancelRun,
-  'runs.submitToolOutputs': submitToolOutputs,
-  'steps.list': listSteps,
-  'steps.retrieve': retrieveStep,
-};
 
 /** What the request listener works with. */
 export interface ServeContext {
@@ -123,7 +73,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: ServeConte
     if (!match) throw new ApiError(404, `Invalid URL (${method} ${url.pathname})`);
     log.endpoint = match.endpoint;
     const body = await readJsonBody(req);
-    log.stream = body['stream'] === true && match.streamable;
+    log.stream =
+      match.streamable === 'query'
+        ? url.searchParams.get('stream') === 'true'
+        : match.streamable === 'body' && body['stream'] === true;
     const decision = ctx.faults(match.endpoint, log.stream);
     if (decision.latencyMs > 0) {
       log.faults.push('latency');
@@ -134,14 +87,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: ServeConte
       throw faultError(decision.status);
     }
     const reply = HANDLERS[match.endpoint]({ ids: match.ids, body, query: url.searchParams }, ctx.app);
+    if ('later' in reply) return answerLater(reply, res, ctx, answer);
     if (!('stream' in reply)) return answer(200, reply.body, reply.headers);
     log.status = 200;
     if (decision.dropAfterBytes !== undefined) log.faults.push('drop');
     if (decision.errorAfterEvents !== undefined) log.faults.push('error_event');
-    const sink = openSse(res, headers, {
-      dropAfterBytes: decision.dropAfterBytes,
-      errorAfterEvents: decision.errorAfterEvents,
-    });
+    const sink = openSse(
+      res,
+      headers,
+      { dropAfterBytes: decision.dropAfterBytes, errorAfterEvents: decision.errorAfterEvents },
+      reply.framing,
+    );
     let subscription: Subscription;
     try {
       subscription = reply.stream(sink);
@@ -150,15 +106,36 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: ServeConte
       sink.fail(failureMessage(error));
       return;
     }
-    ctx.lifetime.add(subscription);
-    res.on('close', () => {
-      subscription.unsubscribe();
-      ctx.lifetime.remove(subscription);
-    });
+    holdUntilClosed(subscription, res, ctx);
   } catch (error) {
-    if (error instanceof ApiError) return answer(error.status, error.body, error.options.headers);
-    answer(500, { error: { message: failureMessage(error), type: 'server_error', param: null, code: null } });
+    answerError(answer, error);
   }
+}
+
+type Answer = (status: number, body: unknown, extra?: Record<string, string>) => void;
+
+function answerError(answer: Answer, error: unknown): void {
+  if (error instanceof ApiError) answer(error.status, error.body, error.options.headers);
+  else
+    answer(500, { error: { message: failureMessage(error), type: 'server_error', param: null, code: null } });
+}
+
+/** Answers a deferred reply with its first value (or its error), unless the client goes first. */
+function answerLater(reply: DeferredReply, res: ServerResponse, ctx: ServeContext, answer: Answer): void {
+  const subscription = reply.later.subscribe({
+    next: (value) => answer(200, value.body, value.headers),
+    error: (error: unknown) => answerError(answer, error),
+  });
+  holdUntilClosed(subscription, res, ctx);
+}
+
+/** Keeps a request's work in the emulator's lifetime until the connection closes. */
+function holdUntilClosed(subscription: Subscription, res: ServerResponse, ctx: ServeContext): void {
+  ctx.lifetime.add(subscription);
+  res.on('close', () => {
+    subscription.unsubscribe();
+    ctx.lifetime.remove(subscription);
+  });
 }
 
 const failureMessage = (error: unknown): string =>

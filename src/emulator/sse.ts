@@ -5,9 +5,9 @@ import { NODE_SSE_HEADERS, SSE_DONE_FRAME, sseFrame } from '../relay/sseFrame';
 export interface SseSink {
   /** Writes one frame, `event: <name>\ndata: <data>\n\n`, flushed at once. */
   send(event: string, data: string): void;
-  /** Writes `event: done\ndata: [DONE]\n\n` and ends the answer. */
+  /** Writes the wire's closing frame, if it has one (Assistants: `event: done` / `data: [DONE]`), and ends the answer. */
   end(): void;
-  /** Writes an `error` frame with this message (`server_error`) and ends the answer, without `done`. */
+  /** Writes an `error` frame with this message (`server_error`) and ends the answer, without a closing frame. */
   fail(message: string): void;
   /** `true` once ended, dropped, or closed by the client. */
   readonly closed: boolean;
@@ -21,8 +21,20 @@ export interface SseFaults {
   errorAfterEvents?: number | undefined;
 }
 
-const errorFrame = (message: string): string =>
-  sseFrame('error', JSON.stringify({ code: 'server_error', message, param: null, type: 'server_error' }));
+/** How a wire closes a stream and tells a failure in it. */
+export interface SseFraming {
+  /** The frame `end()` writes before ending the answer; none when absent (Responses streams). */
+  readonly done?: string | undefined;
+  /** The frame of a failure told in the stream (`fail`, an injected `error_event` fault). */
+  error(message: string): string;
+}
+
+/** Assistants streams: `event: done` / `data: [DONE]` at the end, the spec's `ErrorEvent` data on failure. */
+export const ASSISTANTS_FRAMING: SseFraming = {
+  done: SSE_DONE_FRAME,
+  error: (message) =>
+    sseFrame('error', JSON.stringify({ code: 'server_error', message, param: null, type: 'server_error' })),
+};
 
 const FAULT_MESSAGE =
   'The server had an error while processing your request. Sorry about that! (emulated fault)';
@@ -41,6 +53,7 @@ export function openSse(
   res: ServerResponse,
   headers: Record<string, string>,
   faults: SseFaults = {},
+  framing: SseFraming = ASSISTANTS_FRAMING,
 ): SseSink {
   const { dropAfterBytes, errorAfterEvents } = faults;
   // The relay's header set: a proxy between the emulator and its client must not buffer frames either.
@@ -81,7 +94,7 @@ export function openSse(
   };
 
   const fail = (message: string): void => {
-    write(errorFrame(message));
+    write(framing.error(message));
     if (!closed) res.end();
     closed = true;
   };
@@ -93,7 +106,7 @@ export function openSse(
     },
     fail,
     end: () => {
-      write(SSE_DONE_FRAME);
+      if (framing.done !== undefined) write(framing.done);
       if (closed) return;
       closed = true;
       res.end();

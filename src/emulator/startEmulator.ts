@@ -2,10 +2,13 @@ import { createServer, type Server } from 'node:http';
 import { Subscription } from 'rxjs';
 import { checkDuration } from '../core/limits';
 import type { Run } from '../events/types';
+import type { ResponseObject } from '../responses/types';
 import { createAccessPolicy } from './access';
 import { defaultBrain } from './defaultBrain';
 import type { Emulator, EmulatorLimits, EmulatorOptions, EmulatorRequest } from './EmulatorOptions';
 import { createFaultInjector } from './faults';
+import { ResponseEngine } from './responses/responseEngine';
+import { ResponseStore } from './responses/store';
 import { RunEngine } from './runEngine';
 import { createRequestListener } from './serve';
 import { DEFAULT_LIMITS, EmulatorStore } from './store';
@@ -74,6 +77,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latencyMs = 2,
     pollAfterMs,
     expiresAfterMs = 600_000,
+    responseStreamMaxAgeMs = 300_000,
+    keepAliveMs = 15_000,
+    idempotentResponseCancel = false,
     cors = false,
     allowedHosts = [],
     limits: limitOptions = {},
@@ -82,8 +88,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw new TypeError(
       `startEmulator: 'port' must be an integer from 0 to 65535 (0 picks a free one), got ${port}.`,
     );
-  for (const [name, value] of Object.entries({ latencyMs, pollAfterMs, expiresAfterMs }))
+  for (const [name, value] of Object.entries({ latencyMs, pollAfterMs, expiresAfterMs, keepAliveMs }))
     checkDuration(`startEmulator: '${name}'`, value, { zero: true });
+  checkDuration("startEmulator: 'responseStreamMaxAgeMs'", responseStreamMaxAgeMs);
+  if (typeof idempotentResponseCancel !== 'boolean')
+    throw new TypeError("startEmulator: 'idempotentResponseCancel' must be a boolean.");
   if (typeof brain !== 'function')
     throw new TypeError("startEmulator: 'brain' must be a function (context) => actions.");
   const limits = checkLimits(limitOptions);
@@ -91,11 +100,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const store = new EmulatorStore(limits, (runId) => engine.forget(runId));
   const engine = new RunEngine(store, brain, latencyMs);
+  const responseStore = new ResponseStore(limits, (id) => responseEngine.forget(id));
+  const responseEngine = new ResponseEngine(responseStore, brain, latencyMs);
   const lifetime = new Subscription();
   const requests: EmulatorRequest[] = [];
   const server = createServer(
     createRequestListener({
-      app: { store, engine, expiresAfterMs, pollAfterMs },
+      app: {
+        store,
+        engine,
+        expiresAfterMs,
+        pollAfterMs,
+        responses: {
+          store: responseStore,
+          engine: responseEngine,
+          streamMaxAgeMs: responseStreamMaxAgeMs,
+          keepAliveMs,
+          idempotentCancel: idempotentResponseCancel,
+        },
+      },
       apiKey,
       faults: createFaultInjector(faults),
       access,
@@ -113,10 +136,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port: boundPort,
     requests,
     runs: (): Run[] => [...store.runs.values()].map((record) => structuredClone(record.run)),
+    responses: (): ResponseObject[] =>
+      [...responseStore.responses.values()]
+        .filter((record) => record.response.store)
+        .map((record) => structuredClone(record.response) as unknown as ResponseObject),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         lifetime.unsubscribe();
         engine.dispose();
+        responseEngine.dispose();
         server.close(() => resolve());
         server.closeAllConnections();
       });

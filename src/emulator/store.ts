@@ -29,6 +29,9 @@ export const DEFAULT_LIMITS: Required<EmulatorLimits> = {
   threads: 1_000,
   runs: 1_000,
   messagesPerThread: 1_000,
+  responses: 1_000,
+  conversations: 1_000,
+  itemsPerConversation: 1_000,
 };
 
 const ACTIVE: ReadonlySet<RunStatus> = new Set(['queued', 'in_progress', 'requires_action', 'cancelling']);
@@ -101,7 +104,7 @@ export class EmulatorStore {
   addThread(record: ThreadRecord): void {
     this.threads.set(record.thread.id, record);
     while (this.threads.size > this.limits.threads) {
-      const oldest = this.oldest(this.threads, (t) => t !== record && !this.activeRun(t));
+      const oldest = oldestOf(this.threads, (t) => t !== record && !this.activeRun(t));
       if (!oldest) break;
       this.deleteThread(oldest.thread.id);
     }
@@ -119,7 +122,7 @@ export class EmulatorStore {
     thread.runs.push(record);
     this.runs.set(record.run.id, record);
     while (this.runs.size > this.limits.runs) {
-      const oldest = this.oldest(this.runs, (r) => r !== record && !isActive(r.run));
+      const oldest = oldestOf(this.runs, (r) => r !== record && !isActive(r.run));
       if (!oldest) break;
       this.deleteRun(oldest);
     }
@@ -142,19 +145,20 @@ export class EmulatorStore {
     }
     this.threads.delete(id);
   }
+}
 
-  /**
-   * The oldest value that `preferred` accepts, else the oldest one other than the newest: a store
-   * full of active runs or threads still stays within its limit.
-   */
-  private oldest<T>(map: ReadonlyMap<string, T>, preferred: (value: T) => boolean): T | undefined {
-    let fallback: T | undefined;
-    let newest: T | undefined;
-    for (const value of map.values()) {
-      if (preferred(value)) return value;
-      fallback ??= value;
-      newest = value;
-    }
-    return fallback === newest ? undefined : fallback;
+/**
+ * The oldest value that `preferred` accepts, else the oldest one other than the newest: a store
+ * full of active runs, threads or responses still stays within its limit. Maps iterate in
+ * insertion order: the first value is the oldest.
+ */
+export function oldestOf<T>(map: ReadonlyMap<string, T>, preferred: (value: T) => boolean): T | undefined {
+  let fallback: T | undefined;
+  let newest: T | undefined;
+  for (const value of map.values()) {
+    if (preferred(value)) return value;
+    fallback ??= value;
+    newest = value;
   }
+  return fallback === newest ? undefined : fallback;
 }

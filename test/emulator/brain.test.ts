@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Brain, type BrainContext, defaultBrain } from '../../src/emulator';
 import { evaluateArithmetic, formatNumber } from '../../src/emulator/arithmetic';
-import { splitWords, textChunks } from '../../src/emulator/runScript';
+import { splitWords, textChunks } from '../../src/emulator/brainActions';
 import type { RunEvent } from '../../src/events/RunEvent';
 import type { AssistantTool, Run } from '../../src/events/types';
 import { initialRunState } from '../../src/state/RunState';
@@ -17,6 +17,7 @@ const context = (
   toolResults: BrainContext['toolResults'] = [],
 ) =>
   ({
+    api: 'assistants',
     assistant: { id: 'asst_1', model: 'gpt-4o' },
     thread: { id: 'thread_1' },
     run: { id: 'run_1', thread_id: 'thread_1', status: 'in_progress', tools } as Run,

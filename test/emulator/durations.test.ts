@@ -5,7 +5,7 @@ import { buildRun } from '../../src/emulator/handlers/runs';
 import { RunEngine } from '../../src/emulator/runEngine';
 import { EmulatorStore } from '../../src/emulator/store';
 import { emulatorPerTest } from '../helpers/emulators';
-import { rawApi, runFixture } from './helpers';
+import { rawApi, runFixture, testResponsesApp } from './helpers';
 
 // Durations longer than a timer can hold (2^31-1 ms, about 24.8 days) never fire early: as
 // options they are refused at startEmulator, and the emulator waits out long ones in steps.
@@ -88,7 +88,13 @@ describe('long waits never fire early', () => {
     const store = new EmulatorStore();
     const engine = new RunEngine(store, () => [{ type: 'function_calls', calls: [{ name: 'f' }] }], 0);
     try {
-      const app = { store, engine, expiresAfterMs: DAYS_30, pollAfterMs: undefined };
+      const app = {
+        store,
+        engine,
+        expiresAfterMs: DAYS_30,
+        pollAfterMs: undefined,
+        responses: testResponsesApp(),
+      };
       const thread = {
         thread: {
           id: 'thread_1',

@@ -4,7 +4,7 @@ import { type EndpointName, matchEndpoint } from '../../src/emulator/endpoints';
 
 /** The emulator's routes come from the client's endpoint table: one route per JSON endpoint. */
 
-/** The union as it was written by hand before the table. */
+/** The union as it was written by hand before the table, with the Responses family since. */
 type HandWrittenEndpointName =
   | 'assistants.create'
   | 'assistants.list'
@@ -28,7 +28,20 @@ type HandWrittenEndpointName =
   | 'runs.cancel'
   | 'runs.submitToolOutputs'
   | 'steps.list'
-  | 'steps.retrieve';
+  | 'steps.retrieve'
+  | 'responses.create'
+  | 'responses.retrieve'
+  | 'responses.cancel'
+  | 'responses.delete'
+  | 'responses.inputItems'
+  | 'conversations.create'
+  | 'conversations.retrieve'
+  | 'conversations.update'
+  | 'conversations.delete'
+  | 'conversationItems.create'
+  | 'conversationItems.list'
+  | 'conversationItems.retrieve'
+  | 'conversationItems.delete';
 
 /** A concrete `/v1` path for a table path, with ids `id0`, `id1` … */
 const concrete = (path: string): string => {
@@ -52,16 +65,23 @@ describe('emulator routes', () => {
         : pollHint
           ? name.replace(/\.poll$/, '.retrieve')
           : name;
-      expect(match).toEqual({ endpoint: route, ids, streamable: expect.any(Boolean) });
-      if (streams) expect(match?.streamable).toBe(true);
+      expect(match).toEqual({ endpoint: route, ids, streamable: expect.anything() });
+      // A POST asks for its stream in the body; a GET (re-attach) in the query.
+      if (streams) expect(match?.streamable).toBe(method === 'GET' ? 'query' : 'body');
     },
   );
 
-  it('streams exactly the run-creating endpoints and submit_tool_outputs', () => {
+  it('streams exactly the run- and response-creating endpoints, submit_tool_outputs and the re-attach', () => {
     const streamable = ENDPOINT_ENTRIES.filter(([, e]) => !e.streams && !e.pollHint)
-      .filter(([, e]) => matchEndpoint(e.method, concrete(e.path))?.streamable)
-      .map(([name]) => name);
-    expect(streamable).toEqual(['threads.createAndRun', 'runs.create', 'runs.submitToolOutputs']);
+      .map(([name, e]) => [name, matchEndpoint(e.method, concrete(e.path))?.streamable])
+      .filter(([, flag]) => flag);
+    expect(streamable).toEqual([
+      ['threads.createAndRun', 'body'],
+      ['runs.create', 'body'],
+      ['runs.submitToolOutputs', 'body'],
+      ['responses.create', 'body'],
+      ['responses.retrieve', 'query'],
+    ]);
   });
 
   it('prefers a literal segment over an id where both match, whatever the table order', () => {

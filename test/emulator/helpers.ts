@@ -1,6 +1,9 @@
 import OpenAI from 'openai';
 import { expect } from 'vitest';
 import { type Brain, defaultBrain, type Emulator } from '../../src/emulator';
+import type { ResponsesApp } from '../../src/emulator/app';
+import { ResponseEngine } from '../../src/emulator/responses/responseEngine';
+import { ResponseStore } from '../../src/emulator/responses/store';
 
 /** One SSE frame as written on the wire. */
 export interface Frame {
@@ -147,4 +150,16 @@ export async function runFixture(emulator: Emulator, tools: unknown[] = [weather
     return answer.json as { id: string; status: string; expires_at: number; created_at: number };
   };
   return { api, assistant, thread, statusOf, until, startRun };
+}
+
+/** The Responses half of an `App`, for tests that build the emulator's parts by hand (dispose its engine). */
+export function testResponsesApp(brain: Brain = defaultBrain): ResponsesApp {
+  const store = new ResponseStore({ responses: 100, conversations: 100, itemsPerConversation: 100 });
+  return {
+    store,
+    engine: new ResponseEngine(store, brain, 0),
+    streamMaxAgeMs: 300_000,
+    keepAliveMs: 0,
+    idempotentCancel: false,
+  };
 }

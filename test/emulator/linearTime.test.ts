@@ -13,6 +13,7 @@ const startEmulator = emulatorPerTest();
 
 const context = (lastUserText: string, tools: AssistantTool[] = []) =>
   ({
+    api: 'assistants',
     assistant: { id: 'asst_1', model: 'gpt-4o' },
     thread: { id: 'thread_1' },
     run: { id: 'run_1', thread_id: 'thread_1', status: 'in_progress', tools } as Run,

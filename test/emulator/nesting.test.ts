@@ -7,7 +7,7 @@ import { RunEngine } from '../../src/emulator/runEngine';
 import { createRequestListener } from '../../src/emulator/serve';
 import { EmulatorStore, type RunRecord } from '../../src/emulator/store';
 import { emulatorPerTest } from '../helpers/emulators';
-import { rawApi, runFixture, strictFrames } from './helpers';
+import { rawApi, runFixture, strictFrames, testResponsesApp } from './helpers';
 
 // A request body nested deeper than 64 levels is refused with a 400 before anything is stored, and
 // a create that fails for any reason leaves no run behind: the thread stays usable.
@@ -132,7 +132,13 @@ describe('a create that fails after validation', () => {
     const requests: Emulator['requests'][number][] = [];
     const server = createServer(
       createRequestListener({
-        app: { store, engine, expiresAfterMs: 600_000, pollAfterMs: undefined },
+        app: {
+          store,
+          engine,
+          expiresAfterMs: 600_000,
+          pollAfterMs: undefined,
+          responses: testResponsesApp(),
+        },
         apiKey: undefined,
         faults: createFaultInjector(undefined),
         requests,
@@ -156,6 +162,7 @@ describe('a create that fails after validation', () => {
       port,
       requests,
       runs: () => [...store.runs.values()].map((r) => structuredClone(r.run)),
+      responses: () => [],
       close: async () => {},
     };
     return { emulator, engine, store };
