@@ -40,6 +40,12 @@ export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
  */
 const PARSER_SLACK = 1024;
 
+/** `family`, checked: `name` is the option's name in the message. */
+export function checkFamily(name: string, family: unknown): EventFamily {
+  if (family === 'assistants' || family === 'responses') return family;
+  throw new TypeError(`${name} must be 'assistants' or 'responses', got ${JSON.stringify(family)}.`);
+}
+
 /** Response events after which a stream may end. */
 const TERMINAL_RESPONSE_EVENTS: ReadonlySet<string> = new Set(
   ['completed', 'failed', 'incomplete', 'cancelled'].map((status) => `response.${status}`),
@@ -96,10 +102,7 @@ export function parseEventStream(
 ): Observable<RunEvent | ResponseEvent> {
   const { maxEventBytes = DEFAULT_MAX_EVENT_BYTES, family = 'assistants' } = options;
   checkByteLimit('maxEventBytes', maxEventBytes);
-  if (family !== 'assistants' && family !== 'responses') {
-    throw new TypeError(`family must be 'assistants' or 'responses', got ${JSON.stringify(family)}.`);
-  }
-  const responses = family === 'responses';
+  const responses = checkFamily('family', family) === 'responses';
   const end = responses ? 'a terminal response event' : 'its "done" event';
   return new Observable<RunEvent | ResponseEvent>((subscriber) => {
     const reader = body.getReader();

@@ -17,10 +17,11 @@ import { AssistantsApiError } from '../errors/AssistantsApiError';
 import { RunStreamError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
 import type { ErrorPayload } from '../events/types';
+import { isResponseEvent, type ResponseEvent } from '../responses/ResponseEvent';
 import { SSE_DONE_FRAME, sseFrame } from './sseFrame';
 
 /**
- * The SSE frames of a run, as bytes, and the bound on what a relay holds for a reader that falls
+ * The SSE frames of a run or a response, as bytes, and the bound on what a relay holds for a reader that falls
  * behind: the encoder shared by `toServerSentEvents` and `pipeToNodeResponse`. Internal.
  */
 
@@ -95,14 +96,14 @@ const NO_BOUND: ReaderBound = { backlog: () => 0, maxBufferedBytes: Number.POSIT
  * error frame and `events$` is unsubscribed. Never errors.
  */
 export function eventFrames(
-  events$: Observable<RunEvent>,
+  events$: Observable<RunEvent | ResponseEvent>,
   keepAliveMs: number,
   errorPayload: ((error: unknown) => ErrorPayload) | undefined,
   bound: ReaderBound = NO_BOUND,
 ): Observable<Uint8Array> {
   const { backlog, maxBufferedBytes } = bound;
-  const admitted = (runEvent: RunEvent): Uint8Array => {
-    const frame = eventFrame(runEvent);
+  const admitted = (event: RunEvent | ResponseEvent): Uint8Array => {
+    const frame = eventFrame(event);
     // A reader that has taken everything gets any frame, however big; one that has not gets no more
     // than the bound, since an Observable cannot be paused and holding on would have no limit.
     const waiting = backlog();
@@ -173,14 +174,26 @@ function withKeepAlive(period: number, backlog: Backlog): MonoTypeOperatorFuncti
     });
 }
 
-/** `event: <name>` / `data: <json>` for one event; throws a `TypeError` for what no client could read back. */
-function eventFrame(runEvent: RunEvent): Uint8Array {
-  const { event, data } = (runEvent ?? {}) as { event?: unknown; data?: unknown };
-  // A name must survive the trip: other names are skipped by the reading side, and a line break would
-  // let the payload forge frames.
-  if (typeof event !== 'string' || !event.startsWith('thread.') || /[\r\n]/.test(event)) {
+/**
+ * `event: <name>` / `data: <json>` for one event: a run event's name and data, or a response
+ * event's type and the whole event (as the Responses API sends it). Throws a `TypeError` for what
+ * no client could read back.
+ */
+function eventFrame(value: RunEvent | ResponseEvent): Uint8Array {
+  const response = isResponseEvent(value);
+  let event: unknown;
+  let data: unknown;
+  if (response) {
+    event = value.type;
+    data = value;
+  } else {
+    ({ event, data } = (value ?? {}) as { event?: unknown; data?: unknown });
+  }
+  // A name must survive the trip: the reading side skips run events outside `thread.*`, and a line
+  // break would let the payload forge frames.
+  if (typeof event !== 'string' || /[\r\n]/.test(event) || !(response || event.startsWith('thread.'))) {
     throw new TypeError(
-      `Cannot relay an event named ${JSON.stringify(event)}; run event names are "thread.*" on one line.`,
+      `Cannot relay an event named ${JSON.stringify(event)}; run event names are "thread.*" and response event types a string, on one line.`,
     );
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {

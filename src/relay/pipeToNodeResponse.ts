@@ -1,5 +1,6 @@
 import { concatMap, EMPTY, Observable, Subscription, tap } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
+import type { ResponseEvent } from '../responses/ResponseEvent';
 import { errorFrame, eventFrames, frameSettings, quietly } from './eventFrames';
 import { NODE_SSE_HEADERS } from './sseFrame';
 import type { ToServerSentEventsOptions } from './toServerSentEvents';
@@ -36,9 +37,9 @@ export interface PipeToNodeResponseOptions extends ToServerSentEventsOptions {
 }
 
 /**
- * Relays a run's events into a Node `http.ServerResponse` as Server-Sent Events, in the Assistants
- * API's own format (the same bytes as {@link toServerSentEvents}), for `node:http`, Express, Fastify
- * or Koa servers.
+ * Relays a run's (or a response's) events into a Node `http.ServerResponse` as Server-Sent
+ * Events, in the API's own format (the same bytes as {@link toServerSentEvents}), for `node:http`,
+ * Express, Fastify or Koa servers.
  *
  * ```
  * events$: --created--delta--completed|
@@ -79,12 +80,14 @@ export interface PipeToNodeResponseOptions extends ToServerSentEventsOptions {
  * @throws {TypeError} at once for invalid options or a `res` without `write`/`once`.
  */
 export function pipeToNodeResponse(
-  events$: Observable<RunEvent>,
+  events$: Observable<RunEvent | ResponseEvent>,
   res: NodeResponseLike,
   options: PipeToNodeResponseOptions = {},
 ): Subscription {
   if (typeof events$?.subscribe !== 'function') {
-    throw new TypeError('pipeToNodeResponse(events$, res) expects an Observable of run events.');
+    throw new TypeError(
+      'pipeToNodeResponse(events$, res) expects an Observable of run events or response events.',
+    );
   }
   if (typeof res?.write !== 'function' || typeof res.once !== 'function' || typeof res.off !== 'function') {
     throw new TypeError('pipeToNodeResponse(events$, res) expects a Node http.ServerResponse as res.');

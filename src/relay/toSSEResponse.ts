@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
+import type { ResponseEvent } from '../responses/ResponseEvent';
 import { SSE_HEADERS } from './sseFrame';
 import { type ToServerSentEventsOptions, toServerSentEvents } from './toServerSentEvents';
 
@@ -19,8 +20,8 @@ export interface SSEResponseOptions extends ToServerSentEventsOptions {
 }
 
 /**
- * Answers a request with a run's events as Server-Sent Events: a web `Response` for fetch-style
- * servers (Hono, Next.js route handlers, Remix, Deno, Bun, edge runtimes). The body is
+ * Answers a request with a run's (or a response's) events as Server-Sent Events: a web `Response`
+ * for fetch-style servers (Hono, Next.js route handlers, Remix, Deno, Bun, edge runtimes). The body is
  * {@link toServerSentEvents}`(events$)`: lazy, one flushed frame per event, ending with `done` or an
  * `error` frame; when the client disconnects the runtime cancels the body, which unsubscribes and
  * so cancels the run. A client that reads slower than the run costs at most `maxBufferedBytes` of
@@ -40,7 +41,10 @@ export interface SSEResponseOptions extends ToServerSentEventsOptions {
  *
  * @throws {TypeError} at once for invalid options (see {@link toServerSentEvents}).
  */
-export function toSSEResponse(events$: Observable<RunEvent>, options: SSEResponseOptions = {}): Response {
+export function toSSEResponse(
+  events$: Observable<RunEvent | ResponseEvent>,
+  options: SSEResponseOptions = {},
+): Response {
   const { status = 200, statusText, headers = {}, ...streamOptions } = options;
   const body = toServerSentEvents(events$, streamOptions);
   const extra = new Headers(headers);

@@ -1,6 +1,7 @@
 import { type Observable, Subscription } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
 import type { ErrorPayload } from '../events/types';
+import type { ResponseEvent } from '../responses/ResponseEvent';
 import { errorFrame, eventFrames, frameSettings, quietly } from './eventFrames';
 
 /** Options of {@link toServerSentEvents}, shared by `toSSEResponse` and `pipeToNodeResponse`. */
@@ -36,8 +37,9 @@ export interface ToServerSentEventsOptions {
 }
 
 /**
- * Writes run events as Server-Sent Events in the Assistants API's own wire format, for relaying a
- * run from a server to a browser (read it back with `fromServerSentEvents`).
+ * Writes run events or response events as Server-Sent Events in the API's own wire format, for
+ * relaying a run or a response from a server to a browser (read it back with
+ * `fromServerSentEvents`, passing `{ family: 'responses' }` for response events).
  *
  * ```
  * events$: --created--delta--delta--completed|
@@ -48,8 +50,9 @@ export interface ToServerSentEventsOptions {
  * stream:  --[…created]--[…delta]--[…delta][event: error]|  (code relay_backpressure, after the queue)
  * ```
  *
- * Each event is one chunk, `event: <name>\ndata: <JSON>\n\n`, enqueued the moment it is emitted
- * (never batched); completion writes `event: done\ndata: [DONE]\n\n` and closes the stream; an
+ * Each event is one chunk, `event: <name>\ndata: <JSON>\n\n` (a run event's name and data; a
+ * response event's `type` and the whole event, as the Responses API writes them), enqueued the
+ * moment it is emitted (never batched); completion writes `event: done\ndata: [DONE]\n\n` and closes the stream; an
  * error writes one `event: error` frame (see `errorPayload`) and closes it.
  *
  * Lazy: `events$` is subscribed at the first read of the stream, not before. Cancelling the stream
@@ -72,16 +75,18 @@ export interface ToServerSentEventsOptions {
  * ```
  *
  * @throws {TypeError} at once for invalid options. Nothing is thrown later: an event that cannot be
- *   written (a name outside `thread.*` or with a line break, data that is not a JSON-serialisable
- *   object, such as one holding a BigInt or a cycle) ends the stream with an `error` frame naming
- *   it, after every earlier event.
+ *   written (a run event name outside `thread.*`, a name or type with a line break, data that is
+ *   not a JSON-serialisable object, such as one holding a BigInt or a cycle) ends the stream with
+ *   an `error` frame naming it, after every earlier event.
  */
 export function toServerSentEvents(
-  events$: Observable<RunEvent>,
+  events$: Observable<RunEvent | ResponseEvent>,
   options: ToServerSentEventsOptions = {},
 ): ReadableStream<Uint8Array> {
   if (typeof events$?.subscribe !== 'function') {
-    throw new TypeError('toServerSentEvents(events$) expects an Observable of run events.');
+    throw new TypeError(
+      'toServerSentEvents(events$) expects an Observable of run events or response events.',
+    );
   }
   const { keepAliveMs, errorPayload, maxBufferedBytes } = frameSettings('toServerSentEvents', options);
   const relay = new Subscription();
