@@ -1,16 +1,22 @@
 /**
- * `npm run demo`: one conversation with a function tool, streamed and then polled, rendered live.
+ * `npm run demo`: one conversation with a function tool, streamed and then polled, rendered live:
+ * first as an Assistants run, then as a Responses run (a background response and its continuation).
  *
  * Runs against the built-in emulator on a free loopback port, or against `OPENAI_BASE_URL`
  * (with `OPENAI_API_KEY`) when set.
  */
-import { firstValueFrom, interval, lastValueFrom, Observable, Subscription, tap } from 'rxjs';
+import { firstValueFrom, interval, lastValueFrom, Observable, Subscription, tap, toArray } from 'rxjs';
 import {
   type AssistantsClient,
+  createResponse,
   createThreadAndRun,
   fetchClient,
   finalRun,
+  handleFunctionCalls,
   handleRequiresAction,
+  isResponseLifecycleEvent,
+  type ResponseEvent,
+  type ResponseStatus,
   type RunEvent,
   type RunStatus,
 } from '../src';
@@ -115,6 +121,61 @@ async function converse(
   return run.status;
 }
 
+/** Prints a Responses run's events as they come: status, function calls and outputs, streaming text. */
+function renderResponse(event: ResponseEvent, state: { status: string; streaming: boolean }): void {
+  if (isResponseLifecycleEvent(event)) {
+    const next = event.response.status ?? 'unknown';
+    if (state.streaming) process.stdout.write('\n');
+    state.streaming = false;
+    if (next !== state.status)
+      log(`  ${dim('status')} ${state.status} → ${bold(next)} ${dim(`(${event.response.id})`)}`);
+    state.status = next;
+  } else if (event.type === 'response.output_item.done' && event.item.type === 'function_call') {
+    const call = event.item as { name: string; arguments: string };
+    log(`  ${dim('call')}   ${call.name}(${call.arguments})`);
+  } else if (event.type === 'response.function_call_output') {
+    log(`  ${dim('tool')}   ${event.item.call_id} → ${event.item.output}`);
+  } else if (event.type === 'response.output_text.delta') {
+    if (!state.streaming) process.stdout.write(`  ${bold('assistant ›')} `);
+    state.streaming = true;
+    process.stdout.write(event.delta);
+  }
+}
+
+/** The same conversation as a Responses run: the model, instructions and tools go with the request. */
+async function respond(client: AssistantsClient, mode: 'stream' | 'poll'): Promise<ResponseStatus> {
+  console.log(`\n${bold(`▶ responses, ${mode} mode`)}`);
+  const question = 'What is the weather like? Use get_weather with {"city": "Oslo"}';
+  console.log(`  ${bold('user ›')} ${question}`);
+  const config = { mode, poll: { intervalMs: 150, maxIntervalMs: 600 } };
+  const state = { status: 'pending', streaming: false };
+  const events = await lastValueFrom(
+    createResponse(
+      client,
+      {
+        model: process.env['OPENAI_MODEL'] ?? 'gpt-4o',
+        instructions: 'You report the weather. Call get_weather for it.',
+        input: question,
+        tools: [
+          {
+            type: 'function',
+            name: 'get_weather',
+            description: 'Current weather of a city',
+            parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          },
+        ],
+      },
+      config,
+    ).pipe(
+      handleFunctionCalls(client, { get_weather: getWeather }, config),
+      tap((event) => renderResponse(event, state)),
+      toArray(),
+    ),
+  );
+  if (state.streaming) process.stdout.write('\n');
+  return events.filter(isResponseLifecycleEvent).at(-1)?.response.status ?? 'failed';
+}
+
 async function main(): Promise<void> {
   const external = process.env['OPENAI_BASE_URL'];
   const emulator = external ? undefined : await startEmulator({ latencyMs: 25 });
@@ -144,8 +205,11 @@ async function main(): Promise<void> {
     const statuses: string[] = [];
     for (const mode of ['stream', 'poll'] as const)
       statuses.push(`${mode}: ${await converse(client, assistant.id, mode)}`);
+    const responses: string[] = [];
+    for (const mode of ['stream', 'poll'] as const) responses.push(`${mode}: ${await respond(client, mode)}`);
     console.log(`\n${bold('final run status')}  ${statuses.join('   ')}`);
-    if (statuses.some((s) => !s.endsWith('completed'))) process.exitCode = 1;
+    console.log(`${bold('final response status')}  ${responses.join('   ')}`);
+    if ([...statuses, ...responses].some((s) => !s.endsWith('completed'))) process.exitCode = 1;
   } finally {
     await emulator?.close();
   }

@@ -10,6 +10,8 @@ import { type ExampleResult, inPool, listExamples, runExample } from './helpers/
 const EXPECTED: Record<string, RegExp[]> = {
   'demo.ts': [
     /^final run status\s+stream: completed\s+poll: completed$/m,
+    /^final response status\s+stream: completed\s+poll: completed$/m,
+    /tool {3}call_\w+ → \{"city":"Oslo"/,
     /get_weather returned: \{"city":"Oslo"/,
   ],
   'tools.ts': [/^get_weather returned: \{"city":"Paris"/m, /^calculate returned: 42$/m, /^\[completed\]$/m],
