@@ -1,0 +1,42 @@
+import { distinctUntilChanged, type OperatorFunction, scan, skip, startWith } from 'rxjs';
+import type { ResponseEvent } from '../ResponseEvent';
+import { initialResponseState, type ResponseState } from '../state/ResponseState';
+import { reduceResponseState } from '../state/reduceResponseState';
+
+/**
+ * Folds Responses events into a UI snapshot and emits it after every event that changed
+ * something: status, the current response's output items (text, function-call arguments,
+ * reasoning summaries, annotations), the earlier responses of the chain, the submitted function
+ * outputs, usage and error.
+ *
+ * ```
+ * events: --created--item.added--delta("Hel")--delta("lo")--keepalive--completed|
+ * result: --s1-------s2----------s3------------s4--------------------------s5-------|
+ *                                (text "Hel")  (text "Hello")
+ * ```
+ *
+ * Each snapshot shares every unchanged item, part and array with the previous one (`===`), so a
+ * UI re-renders only what changed; an event that changes nothing (a keepalive, a replayed event)
+ * emits nothing. The reducer is {@link reduceResponseState}, exported for stores that fold events
+ * themselves.
+ *
+ * @example
+ * ```ts
+ * import { createResponse, responseState } from 'rxjs-assistants';
+ *
+ * createResponse(client, { model: 'gpt-4o-mini', input: 'Hello!' })
+ *   .pipe(responseState())
+ *   .subscribe((state) => render(state.output, state.status));
+ * ```
+ */
+export function responseState(): OperatorFunction<ResponseEvent, ResponseState> {
+  return (source) =>
+    source.pipe(
+      scan(reduceResponseState, initialResponseState),
+      // Seeded with the initial state so that events changing nothing before the first change
+      // (a leading keepalive) emit nothing either; the seed itself is then skipped.
+      startWith(initialResponseState),
+      distinctUntilChanged(),
+      skip(1),
+    );
+}
