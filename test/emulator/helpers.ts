@@ -163,3 +163,36 @@ export function testResponsesApp(brain: Brain = defaultBrain): ResponsesApp {
     idempotentCancel: false,
   };
 }
+
+/**
+ * Follows an SSE answer as it comes: `frames()` are the complete frames so far; `done` resolves
+ * with `'ended'` when the body ends, `'dropped'` when the connection breaks; `cancel()` leaves it.
+ */
+export function followStream(response: Response) {
+  const body = response.body;
+  if (!body) throw new Error('an answer without a body');
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const done = (async (): Promise<'ended' | 'dropped'> => {
+    try {
+      for (;;) {
+        const { value, done: ended } = await reader.read();
+        if (ended) return 'ended';
+        text += decoder.decode(value, { stream: true });
+      }
+    } catch {
+      return 'dropped';
+    }
+  })();
+  return {
+    text: () => text,
+    frames: () => strictFrames(text.slice(0, text.lastIndexOf('\n\n') + 2)),
+    done,
+    cancel: () => reader.cancel().catch(() => undefined),
+  };
+}
+
+/** Data of the frames of a Responses stream, parsed. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary event payloads
+export const eventsOf = (frames: readonly Frame[]): any[] => frames.map((f) => JSON.parse(f.data));
