@@ -67,9 +67,26 @@ export class UnmockedMethodError extends AssistantsError {
   }
 }
 
+/** An example answer of a method of the Responses family, for the messages. */
+const responsesExample = (method: MockMethod, streams: boolean): string => {
+  const [namespace, name] = method.split('.');
+  if (streams) {
+    return "of({ type: 'response.completed', response: { id: 'resp_1', status: 'completed', output: [] } })";
+  }
+  if (name === 'list' || name === 'inputItems' || method === 'conversationItems.create') {
+    return "of({ object: 'list', data: [], has_more: false })";
+  }
+  if (method === 'conversationItems.retrieve') return "of({ type: 'message', id: 'msg_1' })";
+  if (name === 'delete' && namespace !== 'conversationItems') return "of({ id: '…', deleted: true })";
+  return namespace === 'responses'
+    ? "of({ id: 'resp_1', status: 'completed', output: [] })"
+    : "of({ id: 'conv_1' })";
+};
+
 const exampleAnswer = (method: MockMethod): string => {
   const [namespace = '', name = ''] = method.split('.');
   const endpoint = ENDPOINT_ENTRIES.find(([key]) => key === method)?.[1];
+  if (endpoint?.family === 'responses') return responsesExample(method, endpoint.streams === true);
   if (endpoint?.streams) return 'from(runEvents())';
   if (method === 'runs.poll') return 'of({ run: aRun() }) (or mock runs.retrieve)';
   const one =

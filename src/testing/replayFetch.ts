@@ -4,10 +4,11 @@ import { AssistantsError } from '../errors/AssistantsError';
 export interface RecordingEntry {
   RequestUri: string;
   RequestMethod: string;
-  RequestHeaders?: Record<string, string>;
+  RequestHeaders?: Record<string, string | readonly string[]>;
   RequestBody?: unknown;
   StatusCode: number;
-  ResponseHeaders?: Record<string, string>;
+  /** A header's value may be a list (newer recordings), served joined with `, `. */
+  ResponseHeaders?: Record<string, string | readonly string[]>;
   /** The JSON body; for a streamed answer, the SSE body as an array of lines to join as they are. */
   ResponseBody?: unknown;
 }
@@ -215,7 +216,8 @@ const bodyOf = (
 const headersOf = (entry: RecordingEntry): Headers => {
   const headers = new Headers();
   for (const [name, value] of Object.entries(entry.ResponseHeaders ?? {})) {
-    if (!WIRE_HEADERS.has(name.toLowerCase())) headers.set(name, value);
+    if (!WIRE_HEADERS.has(name.toLowerCase()))
+      headers.set(name, typeof value === 'string' ? value : value.join(', '));
   }
   if (!headers.has('content-type')) {
     headers.set('content-type', isStreamed(entry) ? 'text/event-stream; charset=utf-8' : 'application/json');
@@ -239,7 +241,9 @@ const readBody = async (request: Request | undefined, init: RequestInit | undefi
 };
 
 /**
- * A `fetch` that answers from a recording, for testing clients without a network.
+ * A `fetch` that answers from a recording, for testing clients without a network: Assistants and
+ * Responses traffic alike (a streamed Responses body is served as recorded, ending after its
+ * terminal event without `[DONE]`).
  *
  * Each request is served by the next unserved entry with the same method and path (the origin is
  * ignored; the query is compared when the recorded URL has one, decoded, in any order). Streamed

@@ -1,4 +1,4 @@
-import { firstValueFrom, from, lastValueFrom, of, toArray } from 'rxjs';
+import { firstValueFrom, from, lastValueFrom, type Observable, of, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { AssistantsClient } from '../../src/client/AssistantsClient';
@@ -88,6 +88,49 @@ describe('mockClient', () => {
       firstValueFrom(client.threads.createAndRunStream({ assistant_id: 'asst_1' })),
     );
     expect((stream as Error).message).toContain('createAndRunStream: () => from(runEvents())');
+  });
+
+  it('mocks the Responses family like the other namespaces', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const response = { id: 'resp_1', status: 'in_progress' as const, output: [] };
+      const events = {
+        a: { type: 'response.in_progress' as const, sequence_number: 4, response },
+        b: {
+          type: 'response.completed' as const,
+          sequence_number: 5,
+          response: { ...response, status: 'completed' as const },
+        },
+      };
+      const client = mockClient({ responses: { retrieveStream: () => cold('-a-b|', events) } });
+      expectObservable(client.responses.retrieveStream('resp_1', { starting_after: 3 })).toBe(
+        '-a-b|',
+        events,
+      );
+      expect(client.callsTo('responses.retrieveStream')).toEqual([['resp_1', { starting_after: 3 }]]);
+    });
+  });
+
+  it.each([
+    [
+      'responses.createStream',
+      "createStream: () => of({ type: 'response.completed', response: { id: 'resp_1', status: 'completed', output: [] } })",
+    ],
+    ['responses.cancel', "cancel: () => of({ id: 'resp_1', status: 'completed', output: [] })"],
+    ['responses.delete', "delete: () => of({ id: '…', deleted: true })"],
+    ['responses.inputItems', "inputItems: () => of({ object: 'list', data: [], has_more: false })"],
+    ['conversations.create', "create: () => of({ id: 'conv_1' })"],
+    ['conversationItems.create', "create: () => of({ object: 'list', data: [], has_more: false })"],
+    ['conversationItems.retrieve', "retrieve: () => of({ type: 'message', id: 'msg_1' })"],
+    ['conversationItems.delete', "delete: () => of({ id: 'conv_1' })"],
+  ] as const)('names how to mock %s when it is not mocked', async (method, example) => {
+    const [namespace, name] = method.split('.') as [keyof AssistantsClient, string];
+    const client = mockClient();
+    const call = (
+      client[namespace] as unknown as Record<string, (...args: unknown[]) => Observable<unknown>>
+    )[name];
+    const error = await errorOf(firstValueFrom(call?.('id_1', { items: [] }) ?? of()));
+    expect(error).toMatchObject({ name: 'UnmockedMethodError', method });
+    expect((error as Error).message).toContain(`mockClient({ ${namespace}: { ${example} } })`);
   });
 
   it('errors un-mocked methods at subscription time in marble time', () => {
