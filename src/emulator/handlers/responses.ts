@@ -59,17 +59,26 @@ export const retrieveResponse: Handler = ({ ids: [id = ''], query }, app) => {
   if (query.get('stream') !== 'true') return { body: record.response };
   if (!record.streamed)
     throw badRequest(
-      `Response '${id}' was not created with 'stream: true', so it cannot be streamed: retrieve it without 'stream'.`,
+      "This response cannot be streamed because it was not created with 'stream: true'. Retrieve it without 'stream'.",
       'stream',
     );
   const maxAgeMs = app.responses.streamMaxAgeMs;
+  // The service's words, with the emulator's age limit (responseStreamMaxAgeMs).
   if (!record.log || nowMs() - record.createdMs > maxAgeMs)
     throw badRequest(
-      `Response '${id}' can no longer be streamed: its events are kept for ${maxAgeMs} ms after it is created. Retrieve it without 'stream'.`,
+      `This response can no longer be streamed because it is more than ${spoken(maxAgeMs)} old.`,
       'stream',
     );
   return responseStreamReply(app.responses, record, { after: startingAfter(query.get('starting_after')) });
 };
+
+/** A duration as the service words it: `5 minutes`, `1 minute`, `30 seconds`, `250 ms`. */
+function spoken(ms: number): string {
+  const [unit, size] =
+    ms % 60_000 === 0 ? ['minute', 60_000] : ms % 1_000 === 0 ? ['second', 1_000] : ['ms', 1];
+  const count = ms / size;
+  return unit === 'ms' ? `${count} ms` : `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
 
 /** `starting_after`: a whole number ≥ 0 (`-1`, everything, when absent). */
 function startingAfter(text: string | null): number {
