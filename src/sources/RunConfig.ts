@@ -74,6 +74,45 @@ export interface RunConfig {
   shown?: RunShown | undefined;
 }
 
+/**
+ * The keys of {@link RunConfig} as `never`, for the request params of the sources: a config key
+ * passed in the body (`createRun(client, { threadId, assistant_id, mode: 'poll' })`) is a type
+ * error instead of an "Unrecognized request argument" from the server.
+ */
+export interface NoRunConfigKeys {
+  /** Source config: pass it as the third argument. */
+  mode?: never;
+  /** Source config: pass it as the third argument. */
+  cancelOnUnsubscribe?: never;
+  /** Source config: pass it as the third argument. */
+  resumeOnDisconnect?: never;
+  /** Source config: pass it as the third argument. */
+  poll?: never;
+  /** Source config: pass it as the third argument. */
+  onCancelError?: never;
+}
+
+const CONFIG_KEYS: readonly string[] = [
+  'mode',
+  'cancelOnUnsubscribe',
+  'resumeOnDisconnect',
+  'poll',
+  'onCancelError',
+];
+
+/**
+ * Throws a `TypeError` when the request params of `source` hold a config key (plain JavaScript,
+ * or a cast): the server would refuse it as an unknown argument, and the config would be ignored.
+ * Internal.
+ */
+export function rejectConfigKeys(source: string, params: object): void {
+  const misplaced = CONFIG_KEYS.find((key) => Object.hasOwn(params, key));
+  if (misplaced === undefined) return;
+  throw new TypeError(
+    `${source}: "${misplaced}" is source config, not a request parameter: pass it as the third argument, e.g. ${source}(client, params, { ${misplaced}: … }).`,
+  );
+}
+
 /** The fully defaulted config that the internals work with. Internal. */
 export interface ResolvedRunConfig {
   mode: 'stream' | 'poll';

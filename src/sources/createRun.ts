@@ -3,11 +3,11 @@ import type { AssistantsClient } from '../client/AssistantsClient';
 import type { RunCreateParams } from '../client/params';
 import { isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
-import { type RunConfig, resolveRunConfig } from './RunConfig';
+import { type NoRunConfigKeys, type RunConfig, rejectConfigKeys, resolveRunConfig } from './RunConfig';
 import { type AssistantsStart, runSource } from './runSource';
 
 /** What `createRun` sends: the run body, plus the thread and the `include[]` query. */
-export interface CreateRunParams extends RunCreateParams {
+export interface CreateRunParams extends RunCreateParams, NoRunConfigKeys {
   threadId: string;
   /** Sent as the `include[]` query, e.g. `['step_details.tool_calls[*].file_search.results[*].content']`. */
   include?: readonly string[];
@@ -61,6 +61,7 @@ export function createRun(
       'createRun: params.assistant_id must be the id of the assistant to run (e.g. "asst_abc").',
     );
   }
+  rejectConfigKeys('createRun', params);
   const resolved = resolveRunConfig('createRun', config);
   const query = include ? { include } : undefined;
   const start: AssistantsStart = {

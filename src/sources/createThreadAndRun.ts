@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
 import type { ThreadAndRunCreateParams } from '../client/params';
 import type { RunEvent } from '../events/RunEvent';
-import { type RunConfig, resolveRunConfig } from './RunConfig';
+import { type NoRunConfigKeys, type RunConfig, rejectConfigKeys, resolveRunConfig } from './RunConfig';
 import { runSource } from './runSource';
 
 /**
@@ -29,7 +29,7 @@ import { runSource } from './runSource';
  */
 export function createThreadAndRun(
   client: AssistantsClient,
-  params: ThreadAndRunCreateParams,
+  params: ThreadAndRunCreateParams & NoRunConfigKeys,
   config?: RunConfig,
 ): Observable<RunEvent> {
   if (typeof params?.assistant_id !== 'string' || params.assistant_id === '') {
@@ -37,6 +37,7 @@ export function createThreadAndRun(
       'createThreadAndRun: params.assistant_id must be the id of the assistant (e.g. "asst_abc").',
     );
   }
+  rejectConfigKeys('createThreadAndRun', params);
   const resolved = resolveRunConfig('createThreadAndRun', config);
   return runSource(client, resolved, {
     kind: 'create',

@@ -1,12 +1,10 @@
 import type { Observable } from 'rxjs';
 import type { AssistantsClient } from '../../client/AssistantsClient';
+import { type NoRunConfigKeys, rejectConfigKeys } from '../../sources/RunConfig';
 import type { ResponseCreateParams } from '../params';
 import type { ResponseEvent } from '../ResponseEvent';
 import { type ResponseConfig, resolveResponseConfig } from './ResponseConfig';
 import { type ResponseStart, responseSource } from './responseSource';
-
-/** The config keys of a source, which belong in its third argument, never in the request body. */
-const CONFIG_KEYS = ['mode', 'cancelOnUnsubscribe', 'resumeOnDisconnect', 'poll', 'onCancelError'];
 
 /** Checks `params` of `createResponse` and gives the body to send. Internal. */
 export function responseBody(
@@ -19,12 +17,7 @@ export function responseBody(
       `${where}: params must be the request body, e.g. { model: 'gpt-4o-mini', input: 'Hi' }.`,
     );
   }
-  const misplaced = CONFIG_KEYS.find((key) => Object.hasOwn(params, key));
-  if (misplaced !== undefined) {
-    throw new TypeError(
-      `${where}: "${misplaced}" is source config, not a request parameter: pass it as the third argument, e.g. ${where}(client, params, { ${misplaced}: … }).`,
-    );
-  }
+  rejectConfigKeys(where, params);
   if (params.stream !== undefined) {
     throw new TypeError(
       `${where}: params.stream is set by the source (config.mode 'stream' or 'poll'); remove it.`,
@@ -74,7 +67,7 @@ export function responseBody(
  */
 export function createResponse(
   client: AssistantsClient,
-  params: ResponseCreateParams,
+  params: ResponseCreateParams & NoRunConfigKeys,
   config?: ResponseConfig,
 ): Observable<ResponseEvent> {
   const resolved = resolveResponseConfig('createResponse', config);
