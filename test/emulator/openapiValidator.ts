@@ -80,7 +80,7 @@ const onlyNullable = (node: unknown): boolean =>
   (node as Schema)['nullable'] === true;
 
 /** OpenAPI 3.0 → JSON Schema: `nullable: true` becomes `anyOf [schema, null]` (also inside `allOf`). */
-function toJsonSchema(node: unknown): unknown {
+export function toJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toJsonSchema);
   if (typeof node !== 'object' || node === null) return node;
   const out: Schema = {};
