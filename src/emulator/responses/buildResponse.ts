@@ -82,6 +82,7 @@ export function buildResponse(responses: ResponsesApp, body: Body): NewResponse 
     if (agent === undefined)
       throw badRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
   }
+  const streamed = flag(body, 'stream') ?? false;
   const background = flag(body, 'background') ?? false;
   const stored = flag(body, 'store') ?? true;
   if (background && !stored)
@@ -146,9 +147,9 @@ export function buildResponse(responses: ResponsesApp, body: Body): NewResponse 
       ...(body['agent_reference'] === undefined ? {} : { agent_reference: body['agent_reference'] }),
     }),
     createdMs,
-    streamed: body['stream'] === true,
+    streamed,
     input,
-    log: body['stream'] === true ? [] : undefined,
+    log: streamed ? [] : undefined,
     sequence: 0,
     toolResults: answers.length === 0 ? [] : [...(answering?.toolResults ?? []), ...answers],
     turn: answers.length === 0 ? 0 : (answering?.turn ?? 0) + 1,
