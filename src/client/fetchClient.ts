@@ -1,22 +1,14 @@
-import { defer, from, type Observable, throwError } from 'rxjs';
+import { defer, from, type Observable } from 'rxjs';
 import { checkByteLimit } from '../core/limits';
-import { StreamDisconnectedError } from '../errors/StreamErrors';
 import type { RunEvent } from '../events/RunEvent';
 import type { ResponseEvent } from '../responses/ResponseEvent';
 import type { AssistantsClient } from './AssistantsClient';
 import { abortable } from './abortable';
 import { clientFromTransport } from './clientFromTransport';
-import {
-  DEFAULT_MAX_BODY_BYTES,
-  headerRecord,
-  isEventStreamAnswer,
-  notAStream,
-  readApiError,
-  readJson,
-  redirectOf,
-} from './httpAnswer';
-import { DEFAULT_MAX_EVENT_BYTES, parseEventStream } from './parseEventStream';
+import { DEFAULT_MAX_BODY_BYTES, headerRecord, readApiError, readJson, redirectOf } from './httpAnswer';
+import { DEFAULT_MAX_EVENT_BYTES } from './parseEventStream';
 import { connectionFailure, retryRequest, withDeadline } from './retryRequest';
+import { streamAnswer } from './streamAnswer';
 import {
   type ApiRequest,
   type ApiResponse,
@@ -220,17 +212,9 @@ export function fetchClient(options: FetchClientOptions = {}): AssistantsClient 
       );
     },
     stream(request: ApiRequest): Observable<RunEvent | ResponseEvent> {
-      const family = request.family ?? 'assistants';
-      return exchange(streamRequest(request), true, (response, url, signal) => {
-        if (!isEventStreamAnswer(response)) {
-          return from(notAStream(request.method, url, response, maxBodyBytes, signal));
-        }
-        return response.body
-          ? parseEventStream(response.body, { maxEventBytes, family })
-          : throwError(
-              () => new StreamDisconnectedError('The event stream answer had no body (0 bytes received).', 0),
-            );
-      });
+      return exchange(streamRequest(request), true, (response, url, signal) =>
+        streamAnswer(request, url, response, { maxBodyBytes, maxEventBytes }, signal),
+      );
     },
   };
   return clientFromTransport(transport);

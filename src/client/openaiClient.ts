@@ -1,7 +1,6 @@
 import { from, type Observable } from 'rxjs';
 import { checkByteLimit } from '../core/limits';
 import { AssistantsApiError } from '../errors/AssistantsApiError';
-import { StreamDisconnectedError } from '../errors/StreamErrors';
 import { UnexpectedRedirectError } from '../errors/UnexpectedRedirectError';
 import type { RunEvent } from '../events/RunEvent';
 import type { ResponseEvent } from '../responses/ResponseEvent';
@@ -13,14 +12,12 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   errorFields,
   headerRecord,
-  isEventStreamAnswer,
-  notAStream,
   readJson,
   requestIdOf,
-  webStream,
 } from './httpAnswer';
-import { DEFAULT_MAX_EVENT_BYTES, parseEventStream } from './parseEventStream';
+import { DEFAULT_MAX_EVENT_BYTES } from './parseEventStream';
 import { connectionFailure, retryRequest, withDeadline } from './retryRequest';
+import { streamAnswer } from './streamAnswer';
 import {
   type ApiRequest,
   type ApiResponse,
@@ -196,17 +193,9 @@ export function openaiClient(openai: OpenAILike, options: OpenAIClientOptions = 
     },
     stream(request: ApiRequest): Observable<RunEvent | ResponseEvent> {
       const url = `${base}${request.path}`;
-      const family = request.family ?? 'assistants';
-      return bounded(streamRequest(request), url, true, (response, signal) => {
-        if (!isEventStreamAnswer(response)) {
-          return from(notAStream(request.method, response.url || url, response, maxBodyBytes, signal));
-        }
-        const body = webStream(response.body);
-        if (body === undefined) {
-          throw new StreamDisconnectedError('The event stream answer had no body (0 bytes received).', 0);
-        }
-        return parseEventStream(body, { maxEventBytes, family });
-      });
+      return bounded(streamRequest(request), url, true, (response, signal) =>
+        streamAnswer(request, response.url || url, response, { maxBodyBytes, maxEventBytes }, signal),
+      );
     },
   };
   return clientFromTransport(transport);
