@@ -101,8 +101,33 @@ export function applyItemEvent(
     return isUsableIndex(at, output.length) ? setItem(output, at, withoutForbiddenKeys(incoming)) : output;
   }
   if (!done || !sameItem(recordOf(held), incoming) || jsonEqual(held, incoming)) return output;
-  return setItem(output, at as number, withoutForbiddenKeys(incoming));
+  return setItem(output, at as number, finalItem(recordOf(held), incoming));
 }
+
+/**
+ * The server's final `incoming` item in place of `held`, keeping each of held's content and
+ * summary parts that is equal to the final one (`===`), so a part that did not change does not
+ * re-render when its item completes.
+ */
+function finalItem(held: ItemRecord, incoming: Rec): Rec {
+  let out = withoutForbiddenKeys(incoming);
+  for (const key of PART_LISTS) {
+    const before = held[key];
+    const after = out[key];
+    if (!Array.isArray(before) || !Array.isArray(after)) continue;
+    let parts: unknown[] = after;
+    after.forEach((part: unknown, j) => {
+      const kept: unknown = before[j];
+      if (kept === undefined || kept === part || !jsonEqual(kept, part)) return;
+      if (parts === after) parts = after.slice();
+      parts[j] = kept;
+    });
+    if (parts !== after) out = withField(out, key, parts);
+  }
+  return out;
+}
+
+const PART_LISTS = ['content', 'summary'] as const;
 
 /**
  * `output` replaced by a terminal payload's `output`: each item equal to the one held keeps the
@@ -120,7 +145,8 @@ export function reconcileOutput(
     if (held !== undefined && jsonEqual(held, item)) {
       next.push(held);
     } else {
-      next.push(itemOf(withoutForbiddenKeys(item)));
+      const same = held !== undefined && sameItem(recordOf(held), item);
+      next.push(itemOf(same ? finalItem(recordOf(held), item) : withoutForbiddenKeys(item)));
       changed = true;
     }
   }

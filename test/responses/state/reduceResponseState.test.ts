@@ -181,6 +181,19 @@ describe('output items and parts', () => {
     expect(same).toBe(done);
   });
 
+  it('keep a part === when its item’s done (or the terminal payload) brings an equal one', () => {
+    const built = reduce([textDelta('Hello', 3)], started());
+    const part = (built.output[0] as { content: unknown[] }).content[0];
+    const done = reduceResponseState(built, itemDone(0, message('Hello'), 4));
+    expect(done.output[0]).toEqual(message('Hello'));
+    expect((done.output[0] as { content: unknown[] }).content[0]).toBe(part);
+    const terminal = reduceResponseState(
+      built,
+      lifecycle('response.completed', 'completed', 4, { output: [message('Hello')] }),
+    );
+    expect((terminal.output[0] as { content: unknown[] }).content[0]).toBe(part);
+  });
+
   it('accumulate function-call arguments, and set them on .done', () => {
     const state = reduce([
       lifecycle('response.created', 'in_progress', 0),
@@ -251,6 +264,31 @@ describe('replays', () => {
     const once = reduce(events);
     expect(reduce(events, once)).toBe(once);
     expect(textAt(once)).toBe('Hello!');
+  });
+});
+
+describe('poll mode (events synthesised from snapshots, no sequence numbers)', () => {
+  it('counts text once: a snapshot’s status event comes before the item events that show it', () => {
+    const snapshot = response('in_progress', { output: [message('Hel', 'in_progress')] });
+    const state = reduce([
+      { type: 'response.created', response: response('queued') },
+      { type: 'response.in_progress', response: snapshot },
+      itemAdded(0, message(undefined, 'in_progress')),
+      partAdded(0),
+      textDelta('Hel'),
+    ]);
+    expect(textAt(state)).toBe('Hel');
+    const finished = reduce(
+      [
+        textDelta('lo'),
+        textDone('Hello'),
+        itemDone(0, message('Hello')),
+        lifecycle('response.completed', 'completed', undefined, { output: [message('Hello')] }),
+      ],
+      state,
+    );
+    expect(textAt(finished)).toBe('Hello');
+    expect(finished.done).toBe(true);
   });
 });
 
