@@ -37,8 +37,8 @@ export type {
 } from './runToolCall';
 export { RepeatedToolCallsError, RequiredActionExpiredError, ToolCallError } from './toolErrors';
 
-import { type ToolHandlers, viewRunCall } from './runToolCall';
-import { checkToolConfig, type ToolLoopConfig } from './toolConfig';
+import { type ToolCallResult, type ToolHandlers, viewRunCall } from './runToolCall';
+import { checkToolConfig, type ToolLoopConfig, toolReporter } from './toolConfig';
 
 /** Looks at a run that asks again for answered calls before {@link RepeatedToolCallsError}. */
 const MAX_REPEATED_ROUNDS = 3;
@@ -144,8 +144,9 @@ export function handleRequiresAction(
   config: HandleRequiresActionConfig = {},
 ): MonoTypeOperatorFunction<RunEvent> {
   checkToolConfig('handleRequiresAction', handlers, config ?? {});
-  const { concurrency = Infinity, timeoutMs, onError = 'submit', ...runConfig } = config ?? {};
+  const { concurrency = Infinity, timeoutMs, onError = 'submit', onToolError, ...runConfig } = config ?? {};
   const resolved = resolveRunConfig('handleRequiresAction', runConfig);
+  const report = toolReporter('handleRequiresAction', onToolError);
   const cancelConfig = runConfig.poll === undefined ? {} : { poll: runConfig.poll };
   // Per operator, per run: a re-observed pause (a poll that read the run early, a re-subscribed
   // watch, a retry) never runs a handler twice.
@@ -214,6 +215,17 @@ export function handleRequiresAction(
         const ref: RunRef = { threadId: run.thread_id, runId: run.id };
         const calls = run.required_action?.submit_tool_outputs.tool_calls ?? [];
         const ledger = ledgers.forRun(run.id);
+        report.checkNames(handlers, run.tools, `run ${run.id}`);
+        const failed = (result: ToolCallResult, output: string | undefined) =>
+          result.failure &&
+          report.failed({
+            functionName: result.call.function?.name ?? '',
+            callId: result.call.id,
+            reason: result.failure.reason,
+            error: result.failure.cause,
+            output,
+            runId: run.id,
+          });
         if (calls.every((call) => ledger.accepted(call.id))) {
           // A poll read the run before it took in the outputs the server already acknowledged:
           // look again, a bounded number of times. A server that keeps asking for calls it was
@@ -244,11 +256,15 @@ export function handleRequiresAction(
                 if (onError === 'error') {
                   return throwError(() => new ToolCallError(ref, call, failure.reason, failure.cause));
                 }
+                failed(outcome.result, undefined);
                 ended = true;
                 return follow(cancelRun(client, ref, cancelConfig).pipe(map(runStatusEvent)));
               }
               case 'done':
-                for (const result of outcome.results) ledger.record(result.call.id, result.output);
+                for (const result of outcome.results) {
+                  ledger.record(result.call.id, result.output);
+                  failed(result, result.output);
+                }
                 return follow(submitOutputs({ client, ledger, config: sourceConfig, watch }, ref, calls));
             }
           }),

@@ -11,10 +11,15 @@ import {
 } from 'rxjs';
 import type { AssistantsClient } from '../../client/AssistantsClient';
 import { AssistantsError, reasonOf } from '../../errors/AssistantsError';
-import type { CallView, ToolCallFailureReason, ToolHandlers } from '../../operators/runToolCall';
+import type {
+  CallView,
+  ToolCallFailureReason,
+  ToolCallResult,
+  ToolHandlers,
+} from '../../operators/runToolCall';
 import { runToolRound } from '../../operators/runToolRound';
 import { ToolOutputLedger } from '../../operators/ToolOutputLedger';
-import { checkToolConfig, type ToolLoopConfig } from '../../operators/toolConfig';
+import { checkToolConfig, type ToolLoopConfig, toolReporter } from '../../operators/toolConfig';
 import { isAnswer, isLeftAlone } from '../../sources/marks';
 import type { ResponseCreateParams } from '../params';
 import {
@@ -131,7 +136,14 @@ export function handleFunctionCalls(
   config: HandleFunctionCallsConfig = {},
 ): MonoTypeOperatorFunction<ResponseEvent> {
   checkToolConfig('handleFunctionCalls', handlers, config ?? {});
-  const { concurrency = Infinity, timeoutMs, onError = 'submit', ...responseConfig } = config ?? {};
+  const {
+    concurrency = Infinity,
+    timeoutMs,
+    onError = 'submit',
+    onToolError,
+    ...responseConfig
+  } = config ?? {};
+  const report = toolReporter('handleFunctionCalls', onToolError);
   // Per operator, per response: outputs (so no handler runs twice) and what was answered.
   const ledgers = new ToolOutputLedger();
   /** Answered response id → its continuation's id, once the create was answered. */
@@ -172,17 +184,34 @@ export function handleFunctionCalls(
     if (known !== undefined)
       return follow(watchResponse(client, { responseId: known }, sourceConfig(cancels)));
     const ledger = ledgers.forRun(response.id);
+    report.checkNames(handlers, response.tools, `response ${response.id}`);
+    const failed = (result: ToolCallResult<ResponseFunctionCall>, output: string | undefined) =>
+      result.failure &&
+      report.failed({
+        functionName: result.call.name,
+        callId: result.call.call_id,
+        reason: result.failure.reason,
+        error: result.failure.cause,
+        output,
+        responseId: response.id,
+      });
     const fresh = calls.filter((call) => !ledger.has(call.call_id));
     const options = { concurrency, timeoutMs, stopAtFailure: onError !== 'submit', expiresAt: undefined };
     return runToolRound(fresh, viewCall, handlers, options).pipe(
       concatMap((outcome) => {
         if (outcome.kind === 'failed') {
           const { call, failure } = outcome.result;
-          if (onError === 'cancel') return EMPTY;
+          if (onError === 'cancel') {
+            failed(outcome.result, undefined);
+            return EMPTY;
+          }
           return throwError(() => new FunctionCallError(response.id, call, failure.reason, failure.cause));
         }
         if (outcome.kind === 'done') {
-          for (const result of outcome.results) ledger.record(result.call.call_id, result.output);
+          for (const result of outcome.results) {
+            ledger.record(result.call.call_id, result.output);
+            failed(result, result.output);
+          }
         }
         const outputs = calls.map(
           (call): FunctionCallOutput => ({
