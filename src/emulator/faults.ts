@@ -37,7 +37,10 @@ export interface LatencyFault extends FaultRuleBase {
 
 /**
  * Destroy the socket of a streamed answer after this many bytes of its body. The run goes on
- * server-side, so a client can read its outcome by polling. Only streamed answers are dropped.
+ * server-side, so a client can read its outcome by polling; so does a response created with
+ * `background: true`, which can also be streamed again from its log
+ * (`GET /responses/{id}?stream=true&starting_after=N`). A response created without `background`
+ * stops (`cancelled`), as when its client goes away. Only streamed answers are dropped.
  */
 export interface DropFault extends FaultRuleBase {
   type: 'drop';
@@ -46,9 +49,11 @@ export interface DropFault extends FaultRuleBase {
 }
 
 /**
- * End a streamed answer with an SSE `error` frame (`{ code: 'server_error', message, param, type }`,
- * the spec's `ErrorEvent`) after this many events, instead of the rest of the stream. As with a
- * drop, the run goes on server-side. Only streamed answers get it.
+ * End a streamed answer with an SSE `error` frame after this many events, instead of the rest of
+ * the stream: on a run's stream `{ code: 'server_error', message, param, type }` (the spec's
+ * `ErrorEvent`), on a response's `{ type: 'error', code: 'server_error', message, param,
+ * sequence_number }` numbered like the last event sent (resume after it). As with a drop, the run
+ * or response goes on server-side. Only streamed answers get it.
  */
 export interface ErrorEventFault extends FaultRuleBase {
   type: 'error_event';

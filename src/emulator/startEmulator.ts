@@ -14,8 +14,9 @@ import { createRequestListener } from './serve';
 import { DEFAULT_LIMITS, EmulatorStore } from './store';
 
 /**
- * Starts a local Assistants v2 server: a real HTTP server on loopback, in memory, that the official
- * `openai` SDK, `fetchClient` and `openaiClient` work against unchanged. Pass `url` as `baseURL`.
+ * Starts a local Assistants v2 and Responses server: a real HTTP server on loopback, in memory,
+ * that the official `openai` SDK, `fetchClient` and `openaiClient` work against unchanged. Pass
+ * `url` as `baseURL`.
  *
  * It serves assistants, threads, messages, runs (create, create thread and run, list, retrieve,
  * modify, cancel, `submit_tool_outputs`) and run steps under `/v1`, with `stream: true` on the three
@@ -34,6 +35,19 @@ import { DEFAULT_LIMITS, EmulatorStore } from './store';
  * 3. else it replies `You said: "<message>"`.
  * Replies stream in word-sized deltas. A run with `max_completion_tokens` (one chunk = one token)
  * ends `incomplete` when they run out. See {@link defaultBrain}, and {@link Brain} to script others.
+ *
+ * The same brain and faults serve responses (`/responses`: create, retrieve, cancel, delete,
+ * `input_items`) and conversations (`/conversations` and their items). A response goes `queued`
+ * (in the background) `→ in_progress → completed | failed | incomplete | cancelled`; text is an
+ * output message, function calls are `function_call` items and the response completes (answer them
+ * with a continuation: `previous_response_id` or `conversation`, and `function_call_output`
+ * items). `stream: true` answers `event:`/`data: {"type", "sequence_number", …}` frames without
+ * `[DONE]`, with `keepalive` events while idle (`keepAliveMs`); a streamed response's events are
+ * kept, so `GET /responses/{id}?stream=true&starting_after=N` replays those after N and follows
+ * live, for `responseStreamMaxAgeMs`. `background: true` runs whatever happens to the connection
+ * (a POST without `stream` answers `queued` at once); a response not in the background answers
+ * when done and stops if its client goes away. Only background responses can be cancelled
+ * (`idempotentResponseCancel` decides what cancelling an ended one answers).
  *
  * It is a server people leave running, so by default it answers only requests that name a
  * loopback host (`Host: 127.0.0.1 | localhost | [::1]`, any port; see `allowedHosts`) and no web

@@ -3,7 +3,8 @@ import { startEmulator } from '../../src/emulator';
 import { eventually, rawApi } from './helpers';
 
 // After close(), nothing of the emulator keeps the process alive: no server, socket or timer, even
-// with a stream open, a run mid-delay, a run waiting for tool outputs and a request mid-latency.
+// with a stream open, a run mid-delay, a run waiting for tool outputs, a request mid-latency, and
+// responses mid-delay (one streamed with its keepalive timer, one whose answer waits for its end).
 
 const LEAKY = ['TCPServerWrap', 'TCPSocketWrap', 'Timeout'];
 const count = (): Record<string, number> => {
@@ -55,6 +56,23 @@ describe('close()', () => {
       (error: unknown) => error,
     );
     await eventually(() => (emulator.requests.some((r) => r.faults.includes('latency')) ? true : undefined));
+    // a background response streamed (keepalive timer running) and one answered when done, both mid-delay
+    const responseStream = fetch(`${emulator.url}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o', input: 'x', stream: true, background: true }),
+    }).then((r) => r.text().catch(() => ''));
+    const waitingResponse = fetch(`${emulator.url}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o', input: 'x' }),
+    }).then(
+      (r) => r.status,
+      (error: unknown) => error,
+    );
+    await eventually(() =>
+      emulator.responses().filter((r) => r.status === 'in_progress').length === 2 ? true : undefined,
+    );
     expect(count()['Timeout']).toBeGreaterThan(baseline['Timeout'] ?? 0);
     expect(count()['TCPServerWrap']).toBe((baseline['TCPServerWrap'] ?? 0) + 1);
 
@@ -63,6 +81,8 @@ describe('close()', () => {
     const streamed = await reading;
     expect(streamed.text).not.toContain('event: done');
     expect(await held).toBeInstanceOf(Error);
+    expect(await responseStream).not.toContain('response.completed');
+    expect(await waitingResponse).toBeInstanceOf(Error);
     // Sockets close on the client side a few ticks after the server destroyed them; timers of
     // vitest's own may come and go, so the check is "no more than before".
     const settled = () => LEAKY.every((k) => (count()[k] ?? 0) <= (baseline[k] ?? 0));
