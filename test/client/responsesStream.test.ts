@@ -1,11 +1,10 @@
 import fc from 'fast-check';
-import type { Observable } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 import { fetchClient } from '../../src/client/fetchClient';
 import { parseEventStream } from '../../src/client/parseEventStream';
 import { RunStreamError, StreamDisconnectedError, StreamParseError } from '../../src/errors/StreamErrors';
-import type { ResponseEvent } from '../../src/responses/ResponseEvent';
 import { seeded } from '../helpers/seeded';
+import { collect } from '../relay/helpers';
 import { chunkStream, fakeFetch, splitAt, sse } from './fakeFetch';
 import { recordedResponseStreams, referenceResponseEvents } from './responseRecordings';
 
@@ -16,18 +15,6 @@ import { recordedResponseStreams, referenceResponseEvents } from './responseReco
  */
 
 const encoder = new TextEncoder();
-
-/** Everything a stream emits, and the error it ended with (if any). */
-function collect(events$: Observable<ResponseEvent>): Promise<{ events: ResponseEvent[]; error?: unknown }> {
-  return new Promise((resolve) => {
-    const events: ResponseEvent[] = [];
-    events$.subscribe({
-      next: (event) => events.push(event),
-      error: (error: unknown) => resolve({ events, error }),
-      complete: () => resolve({ events }),
-    });
-  });
-}
 
 const parse = (chunks: readonly (string | Uint8Array)[], options: { maxEventBytes?: number } = {}) =>
   collect(parseEventStream(chunkStream(chunks), { ...options, family: 'responses' }));

@@ -1,5 +1,11 @@
+import fc from 'fast-check';
 import type { Observable } from 'rxjs';
+import { expect } from 'vitest';
 import type { RunEvent } from '../../src/events/RunEvent';
+import { fromServerSentEvents } from '../../src/relay/fromServerSentEvents';
+import { toServerSentEvents } from '../../src/relay/toServerSentEvents';
+import type { ResponseEvent } from '../../src/responses/ResponseEvent';
+import { seeded } from '../helpers/seeded';
 
 /** Helpers of the relay tests: byte streams in and out, and what an Observable delivered. */
 
@@ -59,20 +65,55 @@ export function streamOf(chunks: readonly Uint8Array[]): ReadableStream<Uint8Arr
 }
 
 /** What an Observable delivered: its events, and the error it ended with, if any. */
-export interface Outcome {
-  events: RunEvent[];
+export interface Outcome<T = RunEvent> {
+  events: T[];
   error?: unknown;
 }
 
-export function collect(events$: Observable<RunEvent>): Promise<Outcome> {
+export function collect<T = RunEvent>(events$: Observable<T>): Promise<Outcome<T>> {
   return new Promise((resolve) => {
-    const events: RunEvent[] = [];
+    const events: T[] = [];
     events$.subscribe({
       next: (event) => events.push(event),
       error: (error: unknown) => resolve({ events, error }),
       complete: () => resolve({ events }),
     });
   });
+}
+
+/** Bytes of the relayed stream, without keep-alives (the tests are about content, not timing). */
+export const relayBytes = async (events$: Observable<RunEvent | ResponseEvent>): Promise<Uint8Array> =>
+  concatBytes(await readChunks(toServerSentEvents(events$, { keepAliveMs: false })));
+
+/** What `fromServerSentEvents` reads from `bytes` cut at `cuts`: run events. */
+export const readBack = (bytes: Uint8Array, cuts: readonly number[]): Promise<Outcome> =>
+  collect(fromServerSentEvents(streamOf(splitAt(bytes, cuts))));
+
+/** What `fromServerSentEvents` reads from `bytes` cut at `cuts`: response events. */
+export const readBackResponses = (
+  bytes: Uint8Array,
+  cuts: readonly number[],
+): Promise<Outcome<ResponseEvent>> =>
+  collect(fromServerSentEvents(streamOf(splitAt(bytes, cuts)), { family: 'responses' }));
+
+/** `read` gives `expected` back from `bytes` cut one byte at a time, and cut anywhere (property). */
+export async function expectSameAtAnyCut<T>(
+  bytes: Uint8Array,
+  read: (bytes: Uint8Array, cuts: readonly number[]) => Promise<Outcome<T>>,
+  expected: Outcome<T>,
+): Promise<void> {
+  expect(
+    await read(
+      bytes,
+      Array.from({ length: bytes.length }, (_, i) => i),
+    ),
+  ).toEqual(expected);
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.nat({ max: bytes.length }), { maxLength: 60 }), async (cuts) => {
+      expect(await read(bytes, cuts)).toEqual(expected);
+    }),
+    seeded(30),
+  );
 }
 
 /** The event as it looks after a trip through JSON (what any reader of the wire can get back). */

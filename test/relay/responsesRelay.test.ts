@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import fc from 'fast-check';
 import { concat, from, lastValueFrom, type Observable, throwError, toArray } from 'rxjs';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { RunStreamError, StreamDisconnectedError } from '../../src/errors/StreamErrors';
@@ -12,32 +11,21 @@ import { toServerSentEvents } from '../../src/relay/toServerSentEvents';
 import { toSSEResponse } from '../../src/relay/toSSEResponse';
 import type { ResponseEvent } from '../../src/responses/ResponseEvent';
 import { recordedResponseStreams, referenceResponseEvents } from '../client/responseRecordings';
-import { seeded } from '../helpers/seeded';
-import { concatBytes, readChunks, splitAt, streamOf, text } from './helpers';
+import {
+  collect,
+  expectSameAtAnyCut,
+  readBackResponses,
+  readChunks,
+  relayBytes,
+  streamOf,
+  text,
+} from './helpers';
 
 /**
  * The relay over Responses events: each event written as the Responses API writes it
  * (`event: <type>` / `data: <the event>`), the relay's own end and error frames, and read back by
  * `fromServerSentEvents(…, { family: 'responses' })` as the same events at any chunking.
  */
-
-/** Everything a stream emits, and the error it ended with (if any). */
-function collect<T>(events$: Observable<T>): Promise<{ events: T[]; error?: unknown }> {
-  return new Promise((resolve) => {
-    const events: T[] = [];
-    events$.subscribe({
-      next: (event) => events.push(event),
-      error: (error: unknown) => resolve({ events, error }),
-      complete: () => resolve({ events }),
-    });
-  });
-}
-
-const relayBytes = async (events$: Observable<ResponseEvent>): Promise<Uint8Array> =>
-  concatBytes(await readChunks(toServerSentEvents(events$, { keepAliveMs: false })));
-
-const readBack = (bytes: Uint8Array, cuts: readonly number[]) =>
-  collect(fromServerSentEvents(streamOf(splitAt(bytes, cuts)), { family: 'responses' }));
 
 const DONE = 'event: done\ndata: [DONE]\n\n';
 
@@ -60,18 +48,7 @@ describe.each(recordedResponseStreams())('relay of the recorded Responses stream
   });
 
   it('reads back the same events, cut one byte at a time and anywhere (property)', async () => {
-    const bytes = await relayBytes(from(events));
-    const byteByByte = await readBack(
-      bytes,
-      Array.from({ length: bytes.length }, (_, i) => i),
-    );
-    expect(byteByByte).toEqual({ events });
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.nat({ max: bytes.length }), { maxLength: 60 }), async (cuts) => {
-        expect(await readBack(bytes, cuts)).toEqual({ events });
-      }),
-      seeded(30),
-    );
+    await expectSameAtAnyCut(await relayBytes(from(events)), readBackResponses, { events });
   });
 
   it('round-trips through toSSEResponse: SSE headers, then the same events', async () => {
@@ -108,7 +85,7 @@ describe('relay of response events', () => {
       },
       { type: 'response.cancelled', response: { id: 'resp_1', status: 'cancelled', output: [] } },
     ];
-    expect(await readBack(await relayBytes(from(events)), [])).toEqual({ events });
+    expect(await readBackResponses(await relayBytes(from(events)), [])).toEqual({ events });
   });
 
   it('carries an error to the reader as RunStreamError, after every earlier event', async () => {
@@ -121,7 +98,7 @@ describe('relay of response events', () => {
     expect(
       text(bytes).endsWith('event: error\ndata: {"code":"server_error","message":"The model broke."}\n\n'),
     ).toBe(true);
-    const outcome = await readBack(bytes, [7, 300]);
+    const outcome = await readBackResponses(bytes, [7, 300]);
     expect(outcome.events).toEqual([created, delta]);
     expect(outcome.error).toBeInstanceOf(RunStreamError);
     expect((outcome.error as RunStreamError).payload).toEqual({
@@ -132,7 +109,7 @@ describe('relay of response events', () => {
 
   it('ends with an error frame naming an event it cannot write (a type with a line break)', async () => {
     const forged = { type: 'response.x\nevent: done' } as unknown as ResponseEvent;
-    const outcome = await readBack(await relayBytes(from([created, forged, delta])), []);
+    const outcome = await readBackResponses(await relayBytes(from([created, forged, delta])), []);
     expect(outcome.events).toEqual([created]);
     expect(outcome.error).toBeInstanceOf(RunStreamError);
     expect((outcome.error as Error).message).toContain(

@@ -6,24 +6,16 @@ import { AssistantsError } from '../../src/errors/AssistantsError';
 import { RunStreamError } from '../../src/errors/StreamErrors';
 import { RUN_EVENT_NAMES, type RunEvent } from '../../src/events/RunEvent';
 import type { ErrorPayload } from '../../src/events/types';
-import { fromServerSentEvents } from '../../src/relay/fromServerSentEvents';
 import { toServerSentEvents } from '../../src/relay/toServerSentEvents';
 import { eventBuilders } from '../../src/testing';
 import { readFixture, referenceEvents, sseFixtures } from '../helpers/fixtures';
 import { seeded } from '../helpers/seeded';
-import { collect, concatBytes, readChunks, splitAt, streamOf, text, utf8, viaJson } from './helpers';
+import { expectSameAtAnyCut, readBack, readChunks, relayBytes, text, utf8, viaJson } from './helpers';
 
 /**
  * events → toServerSentEvents → bytes cut anywhere → fromServerSentEvents → the same events, and
  * the same error, for generated runs and for every recorded stream.
  */
-
-/** Bytes of the relayed stream, without keep-alives (the property is about content, not timing). */
-const relayBytes = async (events$: Observable<RunEvent>): Promise<Uint8Array> =>
-  concatBytes(await readChunks(toServerSentEvents(events$, { keepAliveMs: false })));
-
-const readBack = (bytes: Uint8Array, cuts: readonly number[]) =>
-  collect(fromServerSentEvents(streamOf(splitAt(bytes, cuts))));
 
 // Strings that stress the format: line breaks, SSE syntax inside data, citations, emoji, U+2028.
 const tricky = fc.constantFrom(
@@ -188,19 +180,7 @@ describe.each(sseFixtures())('relay of the recorded stream %s', (name) => {
   });
 
   it('reads back the same events cut one byte at a time and at random places', async () => {
-    const bytes = await relayBytes(from(events));
-    const byteByByte = await readBack(
-      bytes,
-      Array.from({ length: bytes.length }, (_, i) => i),
-    );
-    expect(byteByByte).toEqual({ events });
-
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.nat({ max: bytes.length }), { maxLength: 60 }), async (cuts) => {
-        expect(await readBack(bytes, cuts)).toEqual({ events });
-      }),
-      seeded(30),
-    );
+    await expectSameAtAnyCut(await relayBytes(from(events)), readBack, { events });
   });
 
   it('reads the original recorded bytes the same way (the relay is transparent)', async () => {
