@@ -13,6 +13,8 @@ const OUTPUT_TEXT = wireKeys('type', 'annotations', 'logprobs', 'text');
 const TEXT_ONLY = wireKeys('type', 'text');
 const MESSAGE = wireKeys('id', 'type', 'status', 'content', 'role');
 const PHASED_MESSAGE = wireKeys('id', 'type', 'status', 'content', 'phase', 'role');
+const REASONING = wireKeys('id', 'type', 'summary');
+const ENCRYPTED_REASONING = wireKeys('id', 'type', 'content', 'encrypted_content', 'summary');
 const FUNCTION_CALL = wireKeys('id', 'type', 'status', 'arguments', 'call_id', 'name');
 
 /** `part` with a new `text` (output text, reasoning text, summary text). */
@@ -38,6 +40,18 @@ export function withParts(item: Rec, list: 'content' | 'summary', parts: unknown
         content: parts,
         phase: item['phase'],
         role: item['role'],
+      };
+    }
+  }
+  if (list === 'summary' && item['type'] === 'reasoning') {
+    if (hasExactKeys(item, REASONING)) return { id: item['id'], type: 'reasoning', summary: parts };
+    if (hasExactKeys(item, ENCRYPTED_REASONING)) {
+      return {
+        id: item['id'],
+        type: 'reasoning',
+        content: item['content'],
+        encrypted_content: item['encrypted_content'],
+        summary: parts,
       };
     }
   }
