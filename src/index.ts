@@ -119,6 +119,7 @@ export { AssistantsError } from './errors/AssistantsError';
 export { RequestOutcomeUnknownError } from './errors/RequestOutcomeUnknownError';
 export { RequestTimeoutError } from './errors/RequestTimeoutError';
 export { RunStreamError, StreamDisconnectedError, StreamParseError } from './errors/StreamErrors';
+export { ThreadBusyError } from './errors/ThreadBusyError';
 export type { UnexpectedRedirectErrorInit } from './errors/UnexpectedRedirectError';
 export { UnexpectedRedirectError } from './errors/UnexpectedRedirectError';
 
@@ -189,6 +190,7 @@ export { reduceRunState } from './state/reduceRunState';
 
 // responses: a Responses API (background) response as one cold Observable, on the same engine
 
+export type { ToolFailure, ToolLoopConfig } from './operators/toolConfig';
 export type { HandleFunctionCallsConfig } from './responses/operators/handleFunctionCalls';
 export { FunctionCallError, handleFunctionCalls } from './responses/operators/handleFunctionCalls';
 export type {

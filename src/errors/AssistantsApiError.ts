@@ -19,7 +19,7 @@ export interface AssistantsApiErrorInit {
  * `error.type`, `error.param`, the request id and the server's own message.
  */
 export class AssistantsApiError extends AssistantsError {
-  override readonly name = 'AssistantsApiError';
+  override readonly name: string = 'AssistantsApiError';
   readonly status: number;
   readonly method: string;
   readonly url: string;

@@ -1,6 +1,7 @@
-import { map, type Observable } from 'rxjs';
+import { catchError, map, type Observable } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
 import type { RunCreateParams } from '../client/params';
+import { busyThread } from '../errors/ThreadBusyError';
 import { isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
 import { type NoRunConfigKeys, type RunConfig, rejectConfigKeys, resolveRunConfig } from './RunConfig';
@@ -28,6 +29,9 @@ const LOOKUP_WINDOW_MS = 60_000;
  * createRun: --created--queued--in_progress--step.created--message.delta--…--completed|
  * unsubscribe before a terminal status (run id known): POST …/cancel, exactly once
  * ```
+ *
+ * A thread that already has an active run (a second subscription to the same cold source, say)
+ * errors with a `ThreadBusyError` naming that run and what to do.
  *
  * The create is never sent twice: when it fails after it may have reached the server
  * (`RequestOutcomeUnknownError`, e.g. the connection dropped once the body was sent), the source
@@ -64,11 +68,12 @@ export function createRun(
   rejectConfigKeys('createRun', params);
   const resolved = resolveRunConfig('createRun', config);
   const query = include ? { include } : undefined;
+  const busy = busyThread(threadId);
   const start: AssistantsStart = {
     kind: 'create',
     ids: { threadId },
-    stream: () => client.runs.createStream(threadId, body, query),
-    create: () => client.runs.create(threadId, body, query),
+    stream: () => client.runs.createStream(threadId, body, query).pipe(catchError(busy)),
+    create: () => client.runs.create(threadId, body, query).pipe(catchError(busy)),
     lookup: (sentAt) =>
       client.runs
         .list(threadId, { limit: 5, order: 'desc' })
