@@ -1,3 +1,5 @@
+import { fetchClient } from '../../src/client/fetchClient';
+
 /**
  * Test doubles for the HTTP clients: a fake `fetch` that records what it was asked and answers
  * from a function, and byte streams built from given chunks.
@@ -100,3 +102,22 @@ export function splitAt(bytes: Uint8Array, offsets: readonly number[]): Uint8Arr
   pieces.push(bytes.subarray(from));
   return pieces.filter((piece) => piece.length > 0);
 }
+
+/** Offsets worth cutting at: inside every `\n\n`, and inside every multi-byte character. */
+export function trickyOffsets(bytes: Uint8Array): number[] {
+  const offsets: number[] = [];
+  for (let i = 1; i < bytes.length; i++) {
+    const isContinuation = ((bytes[i] ?? 0) & 0xc0) === 0x80;
+    if (isContinuation || (bytes[i - 1] === 0x0a && bytes[i] === 0x0a)) offsets.push(i);
+  }
+  return offsets;
+}
+
+/** A fetchClient (no retries) on a fake fetch whose every answer streams `chunks`. */
+export const streamingClient = (chunks: readonly (string | Uint8Array)[]) =>
+  fetchClient({
+    apiKey: 'k',
+    baseURL: 'https://api.example.test/v1',
+    fetch: fakeFetch(() => sse(chunks)).fetch,
+    maxRetries: 0,
+  });

@@ -1,10 +1,7 @@
 import fc from 'fast-check';
-import type { Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { fetchClient } from '../../src/client/fetchClient';
 import { parseEventStream } from '../../src/client/parseEventStream';
 import { StreamDisconnectedError, StreamParseError } from '../../src/errors/StreamErrors';
-import type { RunEvent } from '../../src/events/RunEvent';
 import {
   readFixture,
   readFixtureBytes,
@@ -14,7 +11,8 @@ import {
   sseFixtures,
 } from '../helpers/fixtures';
 import { seeded } from '../helpers/seeded';
-import { chunkStream, fakeFetch, splitAt, sse } from './fakeFetch';
+import { collect } from '../relay/helpers';
+import { chunkStream, splitAt, streamingClient, trickyOffsets } from './fakeFetch';
 
 /**
  * The real recorded streams through the clients: same events as the reference parse, whatever the
@@ -53,37 +51,8 @@ const fixtures: StreamFixture[] = [
   ),
 ];
 
-/** Everything a stream emits, and the error it ended with (if any). */
-function collect(events$: Observable<RunEvent>): Promise<{ events: RunEvent[]; error?: unknown }> {
-  return new Promise((resolve) => {
-    const events: RunEvent[] = [];
-    events$.subscribe({
-      next: (event) => events.push(event),
-      error: (error: unknown) => resolve({ events, error }),
-      complete: () => resolve({ events }),
-    });
-  });
-}
-
-const viaFetchClient = (chunks: readonly (string | Uint8Array)[]) => {
-  const { fetch } = fakeFetch(() => sse(chunks));
-  return fetchClient({
-    apiKey: 'k',
-    baseURL: 'https://api.example.test/v1',
-    fetch,
-    maxRetries: 0,
-  }).runs.createStream('thread_1', { assistant_id: 'asst_1' });
-};
-
-/** Offsets worth cutting at: inside every `\n\n`, and inside every multi-byte character. */
-function trickyOffsets(bytes: Uint8Array): number[] {
-  const offsets: number[] = [];
-  for (let i = 1; i < bytes.length; i++) {
-    const isContinuation = (bytes[i]! & 0xc0) === 0x80;
-    if (isContinuation || (bytes[i - 1] === 0x0a && bytes[i] === 0x0a)) offsets.push(i);
-  }
-  return offsets;
-}
+const viaFetchClient = (chunks: readonly (string | Uint8Array)[]) =>
+  streamingClient(chunks).runs.createStream('thread_1', { assistant_id: 'asst_1' });
 
 it('has fixtures to test, including multi-byte characters', () => {
   expect(fixtures.length).toBeGreaterThanOrEqual(8);

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { fetchClient } from '../../src/client/fetchClient';
 import { parseEventStream } from '../../src/client/parseEventStream';
 import { RunStreamError, StreamDisconnectedError, StreamParseError } from '../../src/errors/StreamErrors';
 import { seeded } from '../helpers/seeded';
 import { collect } from '../relay/helpers';
-import { chunkStream, fakeFetch, splitAt, sse } from './fakeFetch';
+import { chunkStream, splitAt, streamingClient, trickyOffsets } from './fakeFetch';
 import { recordedResponseStreams, referenceResponseEvents } from './responseRecordings';
 
 /**
@@ -19,25 +18,8 @@ const encoder = new TextEncoder();
 const parse = (chunks: readonly (string | Uint8Array)[], options: { maxEventBytes?: number } = {}) =>
   collect(parseEventStream(chunkStream(chunks), { ...options, family: 'responses' }));
 
-const viaFetchClient = (chunks: readonly (string | Uint8Array)[]) => {
-  const { fetch } = fakeFetch(() => sse(chunks));
-  return fetchClient({
-    apiKey: 'k',
-    baseURL: 'https://api.example.test/v1',
-    fetch,
-    maxRetries: 0,
-  }).responses.createStream({ model: 'gpt-4o-mini', input: 'Hello' });
-};
-
-/** Offsets worth cutting at: inside every `\n\n`, and inside every multi-byte character. */
-function trickyOffsets(bytes: Uint8Array): number[] {
-  const offsets: number[] = [];
-  for (let i = 1; i < bytes.length; i++) {
-    const isContinuation = ((bytes[i] ?? 0) & 0xc0) === 0x80;
-    if (isContinuation || (bytes[i - 1] === 0x0a && bytes[i] === 0x0a)) offsets.push(i);
-  }
-  return offsets;
-}
+const viaFetchClient = (chunks: readonly (string | Uint8Array)[]) =>
+  streamingClient(chunks).responses.createStream({ model: 'gpt-4o-mini', input: 'Hello' });
 
 const streams = recordedResponseStreams();
 
