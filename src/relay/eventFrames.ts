@@ -21,8 +21,9 @@ import { isResponseEvent, type ResponseEvent } from '../responses/ResponseEvent'
 import { SSE_DONE_FRAME, sseFrame } from './sseFrame';
 
 /**
- * The SSE frames of a run or a response, as bytes, and the bound on what a relay holds for a reader that falls
- * behind: the encoder shared by `toServerSentEvents` and `pipeToNodeResponse`. Internal.
+ * The SSE frames of a run or a response, as bytes, and the bound on what a relay holds for a
+ * reader that falls behind: the encoder shared by `toServerSentEvents` and `pipeToNodeResponse`.
+ * Internal.
  */
 
 /** Options of the frame encoder; the public helpers document them. */

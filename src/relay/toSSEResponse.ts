@@ -21,12 +21,12 @@ export interface SSEResponseOptions extends ToServerSentEventsOptions {
 
 /**
  * Answers a request with a run's (or a response's) events as Server-Sent Events: a web `Response`
- * for fetch-style servers (Hono, Next.js route handlers, Remix, Deno, Bun, edge runtimes). The body is
- * {@link toServerSentEvents}`(events$)`: lazy, one flushed frame per event, ending with `done` or an
- * `error` frame; when the client disconnects the runtime cancels the body, which unsubscribes and
- * so cancels the run. A client that reads slower than the run costs at most `maxBufferedBytes` of
- * queued frames: past it the body ends with a `relay_backpressure` error frame and the run is
- * unsubscribed, as on a disconnect.
+ * for fetch-style servers (Hono, Next.js route handlers, Remix, Deno, Bun, edge runtimes). The
+ * body is {@link toServerSentEvents}`(events$)`: lazy, one flushed frame per event, ending with
+ * `done` or an `error` frame; when the client disconnects the runtime cancels the body, which
+ * unsubscribes and so cancels the run. A client that reads slower than the run costs at most
+ * `maxBufferedBytes` of queued frames: past it the body ends with a `relay_backpressure` error
+ * frame and the run is unsubscribed, as on a disconnect.
  *
  * @example
  * ```ts

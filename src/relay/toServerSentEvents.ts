@@ -52,8 +52,8 @@ export interface ToServerSentEventsOptions {
  *
  * Each event is one chunk, `event: <name>\ndata: <JSON>\n\n` (a run event's name and data; a
  * response event's `type` and the whole event, as the Responses API writes them), enqueued the
- * moment it is emitted (never batched); completion writes `event: done\ndata: [DONE]\n\n` and closes the stream; an
- * error writes one `event: error` frame (see `errorPayload`) and closes it.
+ * moment it is emitted (never batched); completion writes `event: done\ndata: [DONE]\n\n` and
+ * closes the stream; an error writes one `event: error` frame (see `errorPayload`) and closes it.
  *
  * Lazy: `events$` is subscribed at the first read of the stream, not before. Cancelling the stream
  * (`reader.cancel()`, a client that disconnects, an aborted `Response`) unsubscribes, which for the
