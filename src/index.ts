@@ -135,7 +135,7 @@ export type { MessageShown, RunShown, StepShown } from './sources/RunShown';
 export { runShown, showEvent } from './sources/RunShown';
 export type { SubmitToolOutputsSourceParams } from './sources/submitToolOutputs';
 export { submitToolOutputs } from './sources/submitToolOutputs';
-export type { WatchRunParams } from './sources/watchRun';
+export type { WatchRunConfig, WatchRunParams } from './sources/watchRun';
 export { watchRun } from './sources/watchRun';
 
 // operators: tools, timeouts, retries, failures, filtering

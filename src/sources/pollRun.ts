@@ -31,6 +31,8 @@ export interface PollRunOptions {
   firstDelayMs: number;
   /** Called when a poll reads a terminal status, before the events that show it. */
   onEnded?: () => void;
+  /** Whether polling is over. @default a terminal status or `requires_action` shown */
+  ends?: ((shown: RunShown) => boolean) | undefined;
 }
 
 /**
@@ -46,7 +48,7 @@ export function pollRun(
   before: RunShown,
   options: PollRunOptions,
 ): Observable<RunEvent> {
-  const { poll, include, firstDelayMs, onEnded } = options;
+  const { poll, include, firstDelayMs, onEnded, ends = (shown: RunShown) => shown.finished } = options;
   const { threadId, runId } = before;
   if (threadId === undefined || runId === undefined) {
     throw new Error('pollRun needs a thread id and a run id'); // internal invariant
@@ -149,7 +151,7 @@ export function pollRun(
           return concat(
             events$.pipe(tap(() => emitted++)),
             defer(() => {
-              if (shown.finished) return EMPTY;
+              if (ends(shown)) return EMPTY;
               unchangedPolls = emitted > 0 ? 0 : unchangedPolls + 1;
               return tick(pollDelay(poll, unchangedPolls, pollAfterMs, isKnownRunStatus(run.status)));
             }),

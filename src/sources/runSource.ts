@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
 import { type RunStart, type RunWire, runEngine } from '../core/runEngine';
+import { isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
 import type { Run } from '../events/types';
 import { cancelOnLeave } from './cancelOnLeave';
@@ -28,7 +29,11 @@ function assistantsWire(
   client: AssistantsClient,
   config: ResolvedRunConfig,
   include: readonly string[] | undefined,
+  throughPauses: boolean,
 ): RunWire<RunEvent, RunShown, RunRef, Run, RunIds> {
+  // Following a run through its pauses (a watch while another process answers the tools): only a
+  // terminal status ends it.
+  const ends = throughPauses ? (shown: RunShown) => isTerminalStatus(shown.status) : undefined;
   return {
     nameOf: (event) => event.event,
     payloadOf: (event) => event.data,
@@ -40,7 +45,7 @@ function assistantsWire(
     foreign: showForeign,
     ref: ({ threadId, runId }) =>
       threadId !== undefined && runId !== undefined ? { threadId, runId } : undefined,
-    finished: (shown) => shown.finished,
+    finished: ends ?? ((shown) => shown.finished),
     paused: (shown) => shown.status === 'requires_action',
     snapshot: (run, created) =>
       created
@@ -48,7 +53,7 @@ function assistantsWire(
         : [runStatusEvent(run)],
     // After a create the run was just read: the engine waits one interval. To catch up: at once.
     follow: (shown, { firstDelayMs, onEnded }) =>
-      pollRun(client, shown, { poll: config.poll, include, firstDelayMs, onEnded }),
+      pollRun(client, shown, { poll: config.poll, include, firstDelayMs, onEnded, ends }),
     cancel: (ref) => cancelOnLeave(client, ref, config.onCancelError),
     marks: { answer: markAnswer, leftAlone: markLeftAlone, afterEnd: markAfterEnd },
   };
@@ -64,6 +69,7 @@ export function runSource(
   config: ResolvedRunConfig,
   start: AssistantsStart,
   include?: readonly string[],
+  throughPauses = false,
 ): Observable<RunEvent> {
-  return runEngine(assistantsWire(client, config, include), config, start);
+  return runEngine(assistantsWire(client, config, include, throughPauses), config, start);
 }

@@ -12,11 +12,23 @@ export interface WatchRunParams {
   include?: readonly string[];
 }
 
+/** Options of {@link watchRun}: a {@link RunConfig}, and whether to follow the run through its pauses. */
+export interface WatchRunConfig extends RunConfig {
+  /**
+   * `true`: keep following the run across `requires_action` (while another process answers its
+   * tools) until a terminal status. Do not combine with `handleRequiresAction`, which would answer
+   * the tools itself.
+   * @default false: complete at `requires_action`, like every source
+   */
+  throughRequiresAction?: boolean;
+}
+
 /**
  * Attaches to an existing run by id, from any process, and emits its events by polling: first
  * its current status, steps and finished messages, then every change, until a terminal status or
- * `requires_action`. Unsubscribing does not cancel the run unless `cancelOnUnsubscribe: true`
- * (an observer must not cancel a run it did not start).
+ * `requires_action` (with `throughRequiresAction`: until a terminal status). Unsubscribing does
+ * not cancel the run unless `cancelOnUnsubscribe: true` (an observer must not cancel a run it did
+ * not start).
  *
  * ```
  * watchRun: -in_progress--step.created--message.created-message.delta-message.completed--completed|
@@ -35,10 +47,15 @@ export interface WatchRunParams {
 export function watchRun(
   client: AssistantsClient,
   params: WatchRunParams,
-  config?: RunConfig,
+  config?: WatchRunConfig,
 ): Observable<RunEvent> {
   const { threadId, runId, include } = params ?? ({} as WatchRunParams);
+  const { throughRequiresAction = false, ...runConfig } = config ?? {};
   assertRunRef(threadId, runId, 'watchRun: params.threadId and params.runId must name the run to watch.');
-  const resolved = resolveRunConfig('watchRun', config, { cancelOnUnsubscribe: false });
-  return runSource(client, resolved, { kind: 'attach', ids: { threadId, runId } }, include);
+  if (typeof throughRequiresAction !== 'boolean') {
+    throw new TypeError('watchRun: config.throughRequiresAction must be true or false.');
+  }
+  const resolved = resolveRunConfig('watchRun', runConfig, { cancelOnUnsubscribe: false });
+  const start = { kind: 'attach', ids: { threadId, runId } } as const;
+  return runSource(client, resolved, start, include, throughRequiresAction);
 }
