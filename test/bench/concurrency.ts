@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import type { Brain } from '../../src/emulator/Brain';
 import { startEmulator } from '../../src/emulator/startEmulator';
+import { runChild } from './child';
 import type { Section } from './Section';
 import { fmtInt, fmtMiB, fmtRatio, median, table } from './stats';
 
@@ -12,8 +10,6 @@ import { fmtInt, fmtMiB, fmtRatio, median, table } from './stats';
  * each side in its own child process (so its RSS is its own); the emulator runs in this process.
  */
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
 const RUNS = 1000;
 const REPEATS = 3;
 const WORDS = 40;
@@ -29,29 +25,7 @@ interface ChildResult {
   peakHeap: number;
 }
 
-function child(args: string[]): Promise<ChildResult> {
-  return new Promise((resolvePromise, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'concurrencyChild.ts'), ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d;
-    });
-    proc.stderr.on('data', (d: Buffer) => {
-      err += d;
-    });
-    proc.on('error', reject);
-    proc.on('close', (code) => {
-      const line = out.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !line.startsWith('{'))
-        reject(new Error(`bench child ${args[2]} exited ${code}: ${err.slice(-2000)}`));
-      else resolvePromise(JSON.parse(line) as ChildResult);
-    });
-  });
-}
+const child = (args: string[]): Promise<ChildResult> => runChild('concurrencyChild.ts', args);
 
 export async function concurrency(): Promise<Section> {
   const words = Array.from({ length: WORDS }, (_, i) => `${i === 0 ? '' : ' '}word${i}`);
