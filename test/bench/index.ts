@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { bundle } from './bundle';
 import { concurrency } from './concurrency';
 import { polling } from './polling';
+import { responsesThroughput } from './responsesThroughput';
 import { commandFor, type Section } from './Section';
 import { scaling } from './scaling';
 import { fmtMiB, now } from './stats';
@@ -20,6 +21,7 @@ import { throughput } from './throughput';
 
 const SECTIONS: Record<string, () => Promise<Section>> = {
   throughput,
+  responses: responsesThroughput,
   scaling,
   polling,
   bundle,

@@ -170,10 +170,11 @@ export function streamOf(chunks: readonly Uint8Array[]): ReadableStream<Uint8Arr
   });
 }
 
+/** The `fetch` that both clients accept. */
+export type FetchLike = (url: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
 /** A `fetch` that answers every request with a fresh stream of `chunks` as `text/event-stream`. */
-export function sseFetch(
-  chunks: readonly Uint8Array[],
-): (url: string | URL | Request, init?: RequestInit) => Promise<Response> {
+export function sseFetch(chunks: readonly Uint8Array[]): FetchLike {
   return async () =>
     new Response(streamOf(chunks), { status: 200, headers: { 'content-type': 'text/event-stream' } });
 }

@@ -40,15 +40,18 @@ export interface Contender {
  * `warmup` untimed rounds, then `rounds` timed ones. Returns each contender's times in ms.
  *
  * With `gc`, every pass starts after a full GC and a short pause for the collector's background
- * sweeping to finish; use it for passes of tens of ms or more. For short passes it does more harm
- * than good (the sweeping left behind lands in the pass), so without it only one GC runs first.
+ * sweeping to finish. That measures V8 re-optimising after a major GC (a full GC throws away
+ * optimised code whose weak references died), not the steady cost per event, so the headline
+ * figures use `gc: false` (one GC before the warm-up, none after) and report the forced-GC figure
+ * beside them. Times of round `i` are at index `i` of every contender's list, so ratios can be
+ * paired per round.
  */
 export async function roundRobin(
   contenders: readonly Contender[],
-  { warmup, rounds, gc = false }: { warmup: number; rounds: number; gc?: boolean },
+  { warmup, rounds, gc = false, seed = 1 }: { warmup: number; rounds: number; gc?: boolean; seed?: number },
 ): Promise<Map<string, number[]>> {
   const times = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
-  const random = createPrng(1);
+  const random = createPrng(seed);
   collectGarbage();
   for (let round = 0; round < warmup + rounds; round++) {
     const order = [...contenders];
@@ -71,6 +74,41 @@ export async function roundRobin(
 }
 
 const SETTLE_MS = 15;
+
+/** A ratio over several processes: its median and the lowest and highest per-process median. */
+export interface Spread {
+  median: number;
+  lo: number;
+  hi: number;
+}
+
+/** Times per contender of one process's timed rounds (index = round), as a child reports them. */
+export type RoundTimes = Record<string, number[]>;
+
+/**
+ * `num ÷ den` paired per round (both timed in the same round, so drift hits both), pooled over
+ * every round of every process: the median, and the range of the per-process medians.
+ */
+export function pairedRatio(processes: readonly RoundTimes[], num: string, den: string): Spread {
+  const ratiosOf = (times: RoundTimes): number[] => {
+    const a = times[num] ?? [];
+    const b = times[den] ?? [];
+    return a.map((t, i) => t / (b[i] ?? Number.NaN)).filter(Number.isFinite);
+  };
+  const perProcess = processes.map((times) => median(ratiosOf(times)));
+  return {
+    median: median(processes.flatMap(ratiosOf)),
+    lo: Math.min(...perProcess),
+    hi: Math.max(...perProcess),
+  };
+}
+
+/** Median of one contender's times pooled over every process. */
+export const pooledMedian = (processes: readonly RoundTimes[], name: string): number =>
+  median(processes.flatMap((times) => times[name] ?? []));
+
+export const fmtSpread = (s: Spread): string =>
+  `${s.median.toFixed(2)}× (${s.lo.toFixed(2)}–${s.hi.toFixed(2)})`;
 
 export const fmtMs = (ms: number): string =>
   ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
