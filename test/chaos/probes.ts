@@ -21,20 +21,36 @@ import { monotonicMs, sleep } from './harness';
 export interface Exchange {
   method: string;
   path: string;
+  /** The query string (`?stream=true&starting_after=4`), when there is one. */
+  query?: string;
   /** HTTP status, or 0 when no answer came (connection refused, aborted). */
   status: number;
   /** When the request was handed to fetch, and when its answer's head arrived (monotonic ms). */
   sentAt: number;
   answeredAt: number | undefined;
-  /** The `tool_call_id`s of a `submit_tool_outputs` request. */
+  /**
+   * The tool call ids a request answers: the `tool_call_id`s of a `submit_tool_outputs`, or the
+   * `call_id`s of the `function_call_output` input items of a `POST /responses` (a continuation).
+   */
   submitted?: string[];
   /** The body of an event-stream answer as far as the client read it (when `keepStreams`). */
   streamBody?: string;
-  /** The run's status in a successful `GET …/runs/{run_id}` answer (a poll). */
+  /** The run's (or response's) status in a successful `GET …/runs/{run_id}` (`GET /responses/{id}`) answer: a poll. */
   runStatus?: string;
 }
 
 const RUN_PATH = /^\/v1\/threads\/[^/]+\/runs\/[^/]+$/;
+const RESPONSE_PATH = /^\/v1\/responses\/[^/]+$/;
+
+/** The `call_id`s of the `function_call_output` items of a `POST /responses` body, if any. */
+function answeredCalls(body: string): string[] | undefined {
+  const input = (JSON.parse(body) as { input?: unknown }).input;
+  if (!Array.isArray(input)) return undefined;
+  const ids = input
+    .filter((item: { type?: unknown }) => item?.type === 'function_call_output')
+    .map((item: { call_id?: unknown }) => String(item.call_id));
+  return ids.length > 0 ? ids : undefined;
+}
 
 /** Whether a poll answered the client that the run had ended: nothing was left to cancel then. */
 export const pollReadEnded = (exchanges: readonly Exchange[]): boolean =>
@@ -51,17 +67,23 @@ export function recordingFetch(options: { keepStreams?: boolean } = {}) {
       status: 0,
       sentAt: monotonicMs(),
       answeredAt: undefined,
+      ...(parsed.search === '' ? {} : { query: parsed.search }),
     };
     if (parsed.pathname.endsWith('/submit_tool_outputs') && typeof init.body === 'string') {
       const body = JSON.parse(init.body) as { tool_outputs?: { tool_call_id: string }[] };
       exchange.submitted = (body.tool_outputs ?? []).map((o) => o.tool_call_id);
+    }
+    if (exchange.method === 'POST' && parsed.pathname === '/v1/responses' && typeof init.body === 'string') {
+      const answered = answeredCalls(init.body);
+      if (answered) exchange.submitted = answered;
     }
     exchanges.push(exchange);
     const response = await fetch(url, init);
     exchange.status = response.status;
     exchange.answeredAt = monotonicMs();
     const length = Number(response.headers.get('content-length') ?? Number.NaN);
-    if (exchange.method === 'GET' && response.ok && RUN_PATH.test(parsed.pathname) && length < 1_000_000) {
+    const polled = RUN_PATH.test(parsed.pathname) || RESPONSE_PATH.test(parsed.pathname);
+    if (exchange.method === 'GET' && response.ok && polled && length < 1_000_000) {
       // What the poll told the client, read from a copy of a body of known, small length (a
       // hostile answer may never end: its copy is not read).
       const run = (await response
