@@ -6,6 +6,7 @@ import { bundle } from './bundle';
 import { concurrency } from './concurrency';
 import { polling } from './polling';
 import { responsesThroughput } from './responsesThroughput';
+import { resume } from './resume';
 import { commandFor, type Section } from './Section';
 import { scaling } from './scaling';
 import { fmtMiB, now } from './stats';
@@ -22,6 +23,7 @@ import { throughput } from './throughput';
 const SECTIONS: Record<string, () => Promise<Section>> = {
   throughput,
   responses: responsesThroughput,
+  resume,
   scaling,
   polling,
   bundle,
