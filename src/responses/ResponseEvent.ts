@@ -9,7 +9,8 @@ import type {
 /**
  * The events of a Responses stream, as the wire sends them (the SSE frame's data object),
  * discriminated on `type`. Every event the server sends carries `sequence_number`; events the
- * library synthesises (poll mode, `response.cancelled`) carry the last number shown, or none.
+ * library synthesises (poll mode, `response.cancelled`, `response.function_call_output`) carry
+ * none, so `reduceResponseState` never mistakes them for replays.
  * Unknown types pass through at runtime unchanged. A response's state is read from
  * `response.status`, never from the event's type.
  */
