@@ -190,7 +190,10 @@ export { reduceRunState } from './state/reduceRunState';
 
 // responses: a Responses API (background) response as one cold Observable, on the same engine
 
+export type { ToolArguments } from './operators/runToolCall';
 export type { ToolFailure, ToolLoopConfig } from './operators/toolConfig';
+export type { SchemaResult, StandardSchemaLike } from './operators/typedHandler';
+export { ToolArgumentsError, typedHandler } from './operators/typedHandler';
 export type { HandleFunctionCallsConfig } from './responses/operators/handleFunctionCalls';
 export { FunctionCallError, handleFunctionCalls } from './responses/operators/handleFunctionCalls';
 export type {

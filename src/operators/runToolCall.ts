@@ -28,9 +28,16 @@ export interface ToolContext {
  * JSON-serialised; `undefined` (or an Observable that completes empty) gives `''`.
  */
 export type ToolHandler<Call = RequiredActionFunctionToolCall> = {
-  // A method signature, so that `(args: { city: string }) => …` is accepted for `args: unknown`.
-  handle(args: unknown, toolCall: Call, context: ToolContext): unknown;
+  // A method signature, so that `(args: { city: string }) => …` is accepted for `args: ToolArguments`.
+  handle(args: ToolArguments, toolCall: Call, context: ToolContext): unknown;
 }['handle'];
+
+/**
+ * The parsed arguments of a function call: a JSON object whose fields are `unknown` until you
+ * type them, in the handler's signature (`({ city }: { city: string }) => …`) or with a schema
+ * (`typedHandler`). Never `any`.
+ */
+export type ToolArguments = { readonly [name: string]: unknown };
 
 /** One function for every call: routes on the call's function name and parses the arguments itself. */
 export type ToolCallHandler<Call = RequiredActionFunctionToolCall> = (
@@ -153,10 +160,10 @@ export function runToolCall<Call>(
       const output = `Error: there is no function named ${JSON.stringify(name)} (available: ${known}).`;
       return of(failed('unknown_function', new Error(output.slice('Error: '.length)), output));
     }
-    let args: unknown;
+    let parsed: unknown;
     try {
       // Some servers send '' for a function without parameters.
-      args = raw.trim() === '' ? {} : JSON.parse(raw);
+      parsed = raw.trim() === '' ? {} : JSON.parse(raw);
     } catch (error) {
       const echoed = raw.length > MAX_ECHOED_ARGUMENTS ? `${raw.slice(0, MAX_ECHOED_ARGUMENTS)}…` : raw;
       return of({
@@ -166,6 +173,13 @@ export function runToolCall<Call>(
           `Arguments received: ${echoed}`,
       });
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      return of({
+        call,
+        output: `Error: the arguments for ${name} are not a JSON object, so it was not called. Arguments received: ${raw.slice(0, MAX_ECHOED_ARGUMENTS)}`,
+      });
+    }
+    const args = parsed as ToolArguments;
     result$ = withSignal((signal) => handler(args, call, { signal }));
   }
 

@@ -16,6 +16,7 @@ import {
   ToolCallError,
   type ToolContext,
 } from '../../src/operators/handleRequiresAction';
+import type { ToolArguments } from '../../src/operators/runToolCall';
 import { createThreadAndRun } from '../../src/sources/createThreadAndRun';
 import {
   aPage,
@@ -762,8 +763,16 @@ describe('handleRequiresAction: handler types', () => {
         return city;
       },
       untyped: (args) => {
-        expectTypeOf(args).toBeUnknown();
+        // A JSON object of unknown fields: destructuring gives `unknown`, never `any`.
+        expectTypeOf(args).toEqualTypeOf<ToolArguments>();
+        const { city } = args;
+        expectTypeOf(city).toBeUnknown();
         return of(1, 2);
+      },
+      destructured: ({ city }) => {
+        expectTypeOf(city).toBeUnknown();
+        // @ts-expect-error an untyped argument is unknown, so it cannot be used as a string
+        return city.toUpperCase();
       },
     });
     handleRequiresAction(client, (call, { signal }) => {
