@@ -29,8 +29,10 @@ export class StreamParseError extends AssistantsError {
 }
 
 /**
- * The stream ended (or broke) before the server's `done` frame. Everything received before was
- * delivered. Sources resume by polling when they know the run id (`resumeOnDisconnect`).
+ * The stream ended (or broke) before its end: the server's `done` frame (Assistants) or a
+ * terminal response event (Responses). Everything received before was delivered. Sources resume
+ * when they know the run or response id (`resumeOnDisconnect`): a run by polling, a response by
+ * re-attaching from its cursor.
  */
 export class StreamDisconnectedError extends AssistantsError {
   override readonly name = 'StreamDisconnectedError';
