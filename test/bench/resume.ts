@@ -141,6 +141,7 @@ export async function resume(): Promise<Section> {
       '',
       `- Ours re-reads ${fmtInt(oursReread)} bytes after the cut; at most the ${fmtInt(unseen)} bytes not yet received plus the ${fmtInt(cutFrameBytes)}-byte frame the cut went through (${fmtInt(limit)}): ${verdict(met)}. The SDK's user re-reads the whole stream (${fmtMiB(median(passes.sdk.map(bytesAfter)))}).`,
       `- Time to finish after the cut: ours ${fmtMs(oursAfter)} ms, the SDK ${fmtMs(sdkAfter)} ms (${(sdkAfter / oursAfter).toFixed(1)}×).`,
+      '- Not measured here: a real server may end a resumed stream early (ours re-attaches again from the new cursor, the SDK helper resolves with the partial response) or refuse to stream a response that is too old (ours then polls `GET /responses/{id}` and reads the final response once; the SDK helper rejects).',
     ],
     targets: [
       {
