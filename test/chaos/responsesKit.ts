@@ -102,7 +102,7 @@ export interface ResponseDriveOptions {
   /** Watch this response instead of creating one (a watcher: never cancels). */
   watch?: string | undefined;
   behaviour?: (call: ResponseFunctionCall) => HandlerBehaviour;
-  tools?: Pick<HandleFunctionCallsConfig, 'onError' | 'timeoutMs' | 'concurrency'>;
+  tools?: Pick<HandleFunctionCallsConfig, 'onError' | 'timeoutMs' | 'concurrency' | 'onToolError'>;
   after?: readonly MonoTypeOperatorFunction<ResponseEvent>[];
   /** Called with each event, to unsubscribe at a chosen moment. */
   onEvent?: (event: ResponseEvent, index: number, stop: () => void) => void;
