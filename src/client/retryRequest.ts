@@ -1,5 +1,6 @@
 import {
   asyncScheduler,
+  catchError,
   identity,
   type MonoTypeOperatorFunction,
   type Observable,
@@ -201,13 +202,36 @@ export function retryRequest<T>(
   const count = Math.min(maxRetries, policy?.maxRetries ?? maxRetries);
   const longest = policy?.maxRetryDelayMs ?? Number.POSITIVE_INFINITY;
   if (count === 0) return identity;
-  return retry({
-    count,
-    delay: (error: unknown, retryCount: number) =>
-      isRetryable(error, creates)
-        ? timer(Math.min(retryDelayMs(error, retryCount - 1), longest))
-        : throwError(() => error),
-  });
+  return (source) =>
+    source.pipe(
+      retry({
+        count,
+        delay: (error: unknown, retryCount: number) =>
+          isRetryable(error, creates)
+            ? timer(Math.min(retryDelayMs(error, retryCount - 1), longest))
+            : throwError(() => error),
+      }),
+      catchError((error: unknown) => {
+        // Still retryable after the last retry: the client spent its budget on it.
+        if (isRetryable(error, creates)) markRetried(error);
+        return throwError(() => error);
+      }),
+    );
+}
+
+/** Errors the client already retried, with backoff, as often as it was told to. */
+const retried = new WeakSet<object>();
+
+const markRetried = (error: unknown): void => {
+  if (typeof error === 'object' && error !== null) retried.add(error);
+};
+
+/**
+ * `true` for an error the client already retried `maxRetries` times: `retryRun` does not spend its
+ * own retries on it again (one budget, not the product of two). Internal.
+ */
+export function wasRetried(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && retried.has(error);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { systemCodeOf } from './AssistantsConnectionError';
 import { AssistantsError, reasonOf } from './AssistantsError';
 
 /**
@@ -11,12 +12,17 @@ export class RequestOutcomeUnknownError extends AssistantsError {
   readonly method: string;
   readonly url: string;
 
+  /** The system error code (`ECONNRESET`, `UND_ERR_SOCKET` …) in the `cause` chain, when one was given. */
+  readonly code: string | undefined;
+
   constructor(method: string, url: string, cause: unknown) {
+    const code = systemCodeOf(cause);
     super(
-      `${method} ${url} failed after the request may have reached the server (${reasonOf(cause)}). It may have been applied: check before creating it again.`,
+      `${method} ${url} failed after the request may have reached the server (${code === undefined ? '' : `${code}: `}${reasonOf(cause)}). It may have been applied: check before creating it again.`,
       { cause },
     );
     this.method = method;
     this.url = url;
+    this.code = code;
   }
 }

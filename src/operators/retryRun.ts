@@ -11,7 +11,7 @@ import {
   throwError,
   timer,
 } from 'rxjs';
-import { isRetryable, retryDelayMs } from '../client/retryRequest';
+import { isRetryable, retryDelayMs, wasRetried } from '../client/retryRequest';
 import { checkDuration } from '../core/limits';
 import { AssistantsApiError } from '../errors/AssistantsApiError';
 import type { Run } from '../events/types';
@@ -73,6 +73,9 @@ const hasRetryHint = (reason: unknown): boolean =>
  * bill) a second one.
  * A failed run that is retried is not emitted (the next attempt's `thread.run.created` starts a
  * fresh run in `runState`); once the retries are spent, it is emitted as usual.
+ * Retries compose with the client's: an error `fetchClient` already retried `maxRetries` times is
+ * not retried again here (one budget: `maxRetries: 2` under `retryRun()` makes 3 requests, not 9);
+ * errors from a client with `maxRetries: 0` (or a custom one) are retried here.
  *
  * ```
  * source: -#                  (429, before any event)
@@ -107,8 +110,12 @@ export function retryRun<E extends AnyRunEvent>(config: RetryRunConfig = {}): Mo
   const shouldRetry = (reason: unknown): boolean => {
     // An error before the attempt emitted anything is its first request's: for the sources that
     // start a run, a create. So the create rule applies: only answers that say nothing was done.
+    // An error the client already retried (fetchClient's maxRetries) is not retried again: the
+    // client's retries are the budget of a request error, not a factor of this one's.
     const transient =
-      reason instanceof Error ? isRetryable(reason, true) : isTransientRun(reason as Run | ResponseObject);
+      reason instanceof Error
+        ? isRetryable(reason, true) && !wasRetried(reason)
+        : isTransientRun(reason as Run | ResponseObject);
     return retryable ? retryable(reason, transient) : transient;
   };
   const wait = (reason: unknown, attempt: number): ObservableInput<unknown> => {
