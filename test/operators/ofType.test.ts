@@ -64,7 +64,17 @@ describe('ofType()', () => {
       RunEventOf<'thread.message.completed' | 'thread.run.step.completed' | 'thread.run.failed'>
     >();
 
-    // @ts-expect-error: not an event name
-    ofType('thread.message.deltas');
+    // @ts-expect-error: not an event name (and a TypeError at runtime)
+    expect(() => ofType('thread.message.deltas')).toThrow(TypeError);
+  });
+});
+
+describe('ofType: names it does not know', () => {
+  it('rejects a typo at call time, with the name it probably meant', () => {
+    expect(() => ofType('thread.message.deltas' as never)).toThrow(
+      'ofType: "thread.message.deltas" is not an event of the Assistants stream (did you mean "thread.message.delta"?). For an event name newer than this version, filter(e => e.event === name) lets it through.',
+    );
+    expect(() => ofType('something.else' as never)).toThrow(/is not an event of the Assistants stream\. For/);
+    expect(() => ofType(42 as never)).toThrow(/42 is not an event/);
   });
 });
