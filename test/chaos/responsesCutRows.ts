@@ -9,6 +9,7 @@ import {
   received,
   responseRequests,
   settledResponses,
+  startedElsewhere,
 } from './responsesKit';
 import { callsOf, chainSummary, checkAgainstServer, judgeResponses } from './responsesProbes';
 import type { RowContext, RowSpec } from './row';
@@ -85,28 +86,34 @@ export const RESPONSE_ERROR_FRAME: ResponseCutKind = {
   earlyError: RunStreamError,
 };
 
-/** Where a seed cuts, drawn from the unfaulted streams of its plan. */
-function drawCut(kind: ResponseCutKind, rng: Rng, bodies: readonly string[]) {
+/**
+ * Where a seed cuts, drawn from the unfaulted streams of its plan: `bodies[0]` is the stream that
+ * starts the chain (the create's, or a watcher's first `GET …?stream=true`), the others the
+ * continuations' creates (a watcher's come after the create of the response it watches).
+ */
+function drawCut(kind: ResponseCutKind, rng: Rng, bodies: readonly string[], watcher: boolean) {
   const stream = bodies.length > 1 && rng.chance(0.5) ? rng.int(1, bodies.length - 1) : 0;
   const frames = framesOf(bodies[stream] ?? '');
   const first = kind.cut(rng, frames);
-  const rules: FaultRule[] = [
-    { ...first.rule, on: 'responses.create', stream: true, skip: stream, times: 1 } as FaultRule,
-  ];
-  const idKnown = first.whole >= 1;
-  // The first re-attach replays what follows the last whole frame: cut that stream too, sometimes.
+  const on = stream === 0 && watcher ? 'responses.retrieve' : 'responses.create';
+  const rules: FaultRule[] = [{ ...first.rule, on, stream: true, skip: stream, times: 1 } as FaultRule];
+  // A watcher knows the id before any event.
+  const idKnown = first.whole >= 1 || (watcher && stream === 0);
+  // A re-attach replays what follows the last whole frame: cut those streams too, sometimes.
   const cursor = frames
     .slice(0, first.whole)
     .reduce((n, f) => (f.type === 'keepalive' ? n : Math.max(n, f.sequence)), -1);
   const rest = frames.filter((f) => f.sequence > cursor && f.type !== 'keepalive');
   const again = idKnown && rest.length > 0 && rng.chance(0.35) ? kind.cut(rng, rest) : undefined;
-  if (again) rules.push({ ...again.rule, on: 'responses.retrieve', stream: true, times: 1 } as FaultRule);
-  const name = stream === 0 ? 'create stream' : `continuation stream #${stream}`;
+  const times = rng.int(1, 3);
+  const skip = watcher ? 1 : 0;
+  if (again) rules.push({ ...again.rule, on: 'responses.retrieve', stream: true, skip, times } as FaultRule);
+  const name = stream === 0 ? (watcher ? 'watch stream' : 'create stream') : `continuation stream #${stream}`;
   return {
     rules,
     idKnown,
     stream,
-    where: `${name} ${first.where}${again ? `, first re-attach ${again.where}` : ''}`,
+    where: `${name} ${first.where}${again ? `, the next ${times} re-attach(es) ${again.where}` : ''}`,
     reattachCut: again !== undefined,
   };
 }
@@ -121,20 +128,25 @@ async function cutSeed(
   const plan = planFor(kind.name, seed);
   const rng = rngFor(kind.name, seed);
   const conversation = rng.chance(0.3);
-  const setting = `${plan.shape} plan${plan.shape === 'tools' ? ` (${plan.rounds.length} rounds)` : ''}${conversation ? ', conversation' : ''}${plan.stall ? ', keepalives' : ''}`;
+  const watcher = rng.chance(0.25);
+  const setting = `${watcher ? 'watcher, ' : ''}${plan.shape} plan${plan.shape === 'tools' ? ` (${plan.rounds.length} rounds)` : ''}${conversation ? ', conversation' : ''}${plan.stall ? ', keepalives' : ''}`;
   // The unfaulted run of the plan: its streams' bodies, and the chain it gives.
   const clean = await openResponsesWorld(plan, { row: context, keepStreams: true, conversation }, reference);
   let expected: string;
   let bodies: string[];
   try {
-    const unfaulted = await driveResponses(clean, ledger, context.pipelines, { mode: 'stream' });
+    const watch = watcher ? await startedElsewhere(clean, 'stream') : undefined;
+    const unfaulted = await driveResponses(clean, ledger, context.pipelines, { mode: 'stream', watch });
     check(unfaulted.error === undefined, () => `the unfaulted run failed: ${String(unfaulted.error)}`);
     expected = chainSummary((await judgeResponses(unfaulted.events, true)).finals);
-    bodies = responseRequests(clean.exchanges).creates.map((e) => e.streamBody ?? '');
+    const { creates, retrieves } = responseRequests(clean.exchanges);
+    bodies = [...retrieves, ...creates].map((e) => e.streamBody ?? '');
   } finally {
     await clean.close();
   }
-  const cut = drawCut(kind, rng, bodies);
+  const cut = drawCut(kind, rng, bodies, watcher);
+  // The client's own creates: a watcher's first stream is a GET.
+  const ownCreates = bodies.length - (watcher ? 1 : 0);
   const where = `${setting}, ${cut.where}`;
   const world = await openResponsesWorld(plan, {
     row: context,
@@ -143,9 +155,10 @@ async function cutSeed(
     ...(plan.stall ? { keepAliveMs: 4 } : {}),
   });
   try {
-    const result = await driveResponses(world, ledger, context.pipelines, { mode: 'stream' });
+    const watch = watcher ? await startedElsewhere(world, 'stream') : undefined;
+    const result = await driveResponses(world, ledger, context.pipelines, { mode: 'stream', watch });
     check(
-      world.emulator.requests.some((r) => r.endpoint === 'responses.create' && r.faults.length > 0),
+      world.emulator.requests.some((r) => r.faults.length > 0),
       'the fault did not fire',
     );
     // What the client asked of the server (before the checks below read responses themselves).
@@ -156,13 +169,14 @@ async function cutSeed(
     const posts = responseRequests(world.exchanges);
     check(posts.cancels.length === 0, `${posts.cancels.length} cancel requests`);
     // Every create that reached the server made one response, and none was sent twice.
+    const others = watcher ? 1 : 0;
     check(
-      server.length === posts.creates.length && posts.creates.length <= bodies.length,
-      `${posts.creates.length} creates sent, ${server.length} responses on the server, ${bodies.length} in the unfaulted run`,
+      server.length === posts.creates.length + others && posts.creates.length <= ownCreates,
+      `${posts.creates.length} creates sent, ${server.length} responses on the server, ${ownCreates} in the unfaulted run`,
     );
     for (const { call_id: id } of callsOf(judged.finals))
       check(ledger.calls.get(id) === 1, `handler of ${id} ran ${ledger.calls.get(id) ?? 0} times`);
-    const streamName = cut.stream === 0 ? 'create' : 'continuation';
+    const streamName = cut.stream === 0 ? (watcher ? 'watch' : 'create') : 'continuation';
     if (!cut.idKnown) {
       check(
         result.error instanceof kind.earlyError,
@@ -172,7 +186,7 @@ async function cutSeed(
         judged.responses.length === cut.stream,
         `${judged.responses.length} responses shown before the cut one`,
       );
-      check(posts.creates.length === cut.stream + 1, `${posts.creates.length} creates: re-created?`);
+      check(posts.creates.length === cut.stream + 1 - others, `${posts.creates.length} creates: re-created?`);
       check(
         server.every((r) => r.status === 'completed'),
         'a response did not complete on the server',
@@ -195,7 +209,7 @@ async function cutSeed(
     const again =
       cut.reattachCut && received(world, 'responses.retrieve', true).some((r) => r.faults.length > 0);
     return {
-      outcome: `cut after the response id (${streamName} stream${again ? ', and the first re-attach' : ''}): re-attached, completed, output identical`,
+      outcome: `cut after the response id (${streamName} stream${again ? ', and re-attach streams' : ''}): re-attached, completed, output identical`,
       metrics: { reattaches, polls, fallbackToPolling: polls > 0 ? 1 : 0 },
     };
   } catch (error) {

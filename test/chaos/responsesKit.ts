@@ -1,4 +1,10 @@
-import { firstValueFrom, type MonoTypeOperatorFunction, type Observable, type Subscription } from 'rxjs';
+import {
+  filter,
+  firstValueFrom,
+  type MonoTypeOperatorFunction,
+  type Observable,
+  type Subscription,
+} from 'rxjs';
 import type { EmulatorOptions } from '../../src/emulator';
 import type { RequiredActionFunctionToolCall } from '../../src/events/types';
 import type { ToolHandlers } from '../../src/operators/runToolCall';
@@ -7,7 +13,11 @@ import {
   handleFunctionCalls,
 } from '../../src/responses/operators/handleFunctionCalls';
 import type { ResponseCreateParams } from '../../src/responses/params';
-import { isTerminalResponseStatus, type ResponseEvent } from '../../src/responses/ResponseEvent';
+import {
+  isResponseLifecycleEvent,
+  isTerminalResponseStatus,
+  type ResponseEvent,
+} from '../../src/responses/ResponseEvent';
 import { createResponse } from '../../src/responses/sources/createResponse';
 import type { ResponseConfig, ResponseRef } from '../../src/responses/sources/ResponseConfig';
 import { watchResponse } from '../../src/responses/sources/watchResponse';
@@ -179,6 +189,18 @@ export function driveResponses(
     else if (stopAfterMs === 0) stop();
     else if (stopAfterMs !== undefined) timer = setTimeout(stop, stopAfterMs);
   });
+}
+
+/**
+ * A response another client started (the admin, in `mode`) and left running: what a watcher
+ * follows. Returns its id.
+ */
+export async function startedElsewhere(world: ResponsesWorld, mode: 'stream' | 'poll'): Promise<string> {
+  const config = { mode, poll: FAST_POLL, cancelOnUnsubscribe: false };
+  const first = await firstValueFrom(
+    createResponse(world.admin, world.params, config).pipe(filter(isResponseLifecycleEvent)),
+  );
+  return first.response.id;
 }
 
 /** Waits until the emulator is quiet and every response it holds has ended; returns them, oldest first. */

@@ -1,9 +1,6 @@
-import { filter, firstValueFrom } from 'rxjs';
 import { describe, it } from 'vitest';
 import { AssistantsApiError } from '../../src/errors/AssistantsApiError';
-import { isResponseLifecycleEvent, isTerminalResponseStatus } from '../../src/responses/ResponseEvent';
-import { createResponse } from '../../src/responses/sources/createResponse';
-import { FAST_POLL } from './drive';
+import { isTerminalResponseStatus } from '../../src/responses/ResponseEvent';
 import { check, rngFor, SeedError, waitFor } from './harness';
 import { definePlans, drawLeave, planFor } from './plan';
 import {
@@ -12,6 +9,7 @@ import {
   received,
   responseRequests,
   settledResponses,
+  startedElsewhere,
 } from './responsesKit';
 import { byResponse, callsOf, checkAgainstServer, judgeResponses } from './responsesProbes';
 import { runRow } from './row';
@@ -62,17 +60,7 @@ describe('fault matrix: Responses unsubscribes at random moments', () => {
         });
         try {
           // A watcher follows a response someone else started (and left running).
-          const watched = watcher
-            ? (
-                await firstValueFrom(
-                  createResponse(world.admin, world.params, {
-                    mode: startedWith,
-                    poll: FAST_POLL,
-                    cancelOnUnsubscribe: false,
-                  }).pipe(filter(isResponseLifecycleEvent)),
-                )
-              ).response.id
-            : undefined;
+          const watched = watcher ? await startedElsewhere(world, startedWith) : undefined;
           const result = await driveResponses(world, ledger, context.pipelines, {
             mode,
             watch: watched,
