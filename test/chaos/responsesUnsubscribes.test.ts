@@ -1,4 +1,5 @@
 import { describe, it } from 'vitest';
+import type { FaultRule } from '../../src/emulator';
 import { AssistantsApiError } from '../../src/errors/AssistantsApiError';
 import { isTerminalResponseStatus } from '../../src/responses/ResponseEvent';
 import { check, rngFor, SeedError, waitFor } from './harness';
@@ -47,16 +48,31 @@ describe('fault matrix: Responses unsubscribes at random moments', () => {
           moment: 'subscribe',
           words: 'at subscribe',
         });
+        // Some stream-mode seeds also break the first stream: the leave may land in a re-attach.
+        const breakAfter = mode === 'stream' && rng.chance(0.3) ? rng.int(1, 10) : undefined;
+        const breaks: FaultRule[] =
+          breakAfter === undefined
+            ? []
+            : [
+                {
+                  type: 'error_event',
+                  on: watcher ? 'responses.retrieve' : 'responses.create',
+                  stream: true,
+                  times: 1,
+                  afterEvents: breakAfter,
+                },
+              ];
         const who = watcher
           ? `watcher (${mode}) of a response created in ${startedWith} mode`
           : `creator (${mode})`;
-        const where = `${plan.shape} plan, ${who}, unsubscribe ${when}, ${behaviour} handlers${idempotent ? ', idempotent cancel' : ''}${conversation ? ', conversation' : ''}`;
+        const where = `${plan.shape} plan, ${who}, unsubscribe ${when}, ${behaviour} handlers${idempotent ? ', idempotent cancel' : ''}${conversation ? ', conversation' : ''}${breakAfter ? `, error frame after ${breakAfter} events` : ''}`;
         // Slower responses, so that the moments land mid-response.
         const world = await openResponsesWorld(plan, {
           row: context,
           conversation,
           latencyMs: 3,
           idempotentResponseCancel: idempotent,
+          faults: { seed, rules: breaks },
         });
         try {
           // A watcher follows a response someone else started (and left running).
@@ -121,9 +137,9 @@ describe('fault matrix: Responses unsubscribes at random moments', () => {
           if (cancels.length === 0) {
             const left =
               current === undefined
-                ? `left before the response id: no cancel, ${server.length === 0 ? 'nothing created' : 'the response completed on its own'}`
+                ? `left before ${watcher ? 'any event' : 'the response id'}: no cancel, ${server.length === 0 ? 'nothing created' : 'the response completed on its own'}`
                 : running
-                  ? `left mid-response: no cancel, the response ${status} on its own`
+                  ? `left mid-response${readEnded ? ' after a poll read its end' : ''}: no cancel, the response ${status} on its own`
                   : moment === 'handler'
                     ? `left as a tool handler started: ${aborted > 0 ? 'handler aborted' : 'handler finished'}, no cancel (the answered response had ended)`
                     : 'left after a response ended: no cancel';
