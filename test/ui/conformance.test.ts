@@ -1,4 +1,6 @@
-import { DefaultChatTransport, readUIMessageStream, type UIMessage, uiMessageChunkSchema } from 'ai';
+import type { UIMessage } from 'ai';
+import * as ai6 from 'ai';
+import * as ai7 from 'ai-v7';
 import { from, lastValueFrom, type Observable, of, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/events/RunEvent';
@@ -17,10 +19,30 @@ import { readRecording, recordedSseBody, referenceEvents } from '../helpers/fixt
 import { finalOf, recordedStreams } from '../helpers/responsesFixtures';
 
 /**
- * The AI SDK's own reader (`readUIMessageStream`, ai@6) consumes the chunks built from recorded
- * runs: every chunk passes its schema, and the UI message it builds holds the run's final text
- * and the tool calls' inputs and outputs. Also read through SSE with its HTTP transport.
+ * The AI SDK's own reader (`readUIMessageStream`) consumes the chunks built from recorded runs:
+ * every chunk passes its schema, and the UI message it builds holds the run's final text and the
+ * tool calls' inputs and outputs. Also read through SSE with its HTTP transport. Both majors:
+ * ai@6 (the `ai` devDependency) and ai@7 (`ai-v7`; it declares Node >= 22, and CI runs the suite
+ * on Node 24 too).
  */
+
+/** What the tests use of an `ai` major, typed once for both. */
+interface AiSdk {
+  readUIMessageStream(options: {
+    stream: ReadableStream<never>;
+    onError?: (error: unknown) => void;
+  }): AsyncIterable<UIMessage>;
+  uiMessageChunkSchema: () => { validate?: (value: unknown) => unknown };
+  DefaultChatTransport: new (options: {
+    api: string;
+    fetch: () => Promise<Response>;
+  }) => { sendMessages(options: Record<string, unknown>): Promise<ReadableStream<never>> };
+}
+
+const SDKS: [string, AiSdk][] = [
+  ['ai@6', ai6 as unknown as AiSdk],
+  ['ai@7', ai7 as unknown as AiSdk],
+];
 
 interface Read {
   message: UIMessage | undefined;
@@ -28,8 +50,8 @@ interface Read {
 }
 
 /** Checks each chunk against the protocol's schema, then builds the message with the real reader. */
-async function read(chunks: readonly UIMessageStreamChunk[]): Promise<Read> {
-  const schema = uiMessageChunkSchema();
+async function read(sdk: AiSdk, chunks: readonly UIMessageStreamChunk[]): Promise<Read> {
+  const schema = sdk.uiMessageChunkSchema();
   for (const chunk of chunks) {
     const result = await schema.validate?.(chunk);
     expect(result, JSON.stringify(chunk)).toMatchObject({ success: true });
@@ -42,8 +64,8 @@ async function read(chunks: readonly UIMessageStreamChunk[]): Promise<Read> {
     },
   });
   let message: UIMessage | undefined;
-  for await (const snapshot of readUIMessageStream({
-    stream,
+  for await (const snapshot of sdk.readUIMessageStream({
+    stream: stream as ReadableStream<never>,
     onError: (error) => errors.push((error as Error).message),
   })) {
     message = snapshot;
@@ -52,8 +74,8 @@ async function read(chunks: readonly UIMessageStreamChunk[]): Promise<Read> {
 }
 
 /** The same through HTTP: our SSE answer, parsed and validated by the SDK's chat transport. */
-async function readOverHttp(events$: Observable<RunEvent | ResponseEvent>): Promise<Read> {
-  const transport = new DefaultChatTransport({
+async function readOverHttp(sdk: AiSdk, events$: Observable<RunEvent | ResponseEvent>): Promise<Read> {
+  const transport = new sdk.DefaultChatTransport({
     api: 'http://chat.test/api',
     fetch: async () => toUIMessageStreamResponse(events$, { keepAliveMs: false }),
   });
@@ -66,8 +88,8 @@ async function readOverHttp(events$: Observable<RunEvent | ResponseEvent>): Prom
   });
   const errors: string[] = [];
   let message: UIMessage | undefined;
-  for await (const snapshot of readUIMessageStream({
-    stream,
+  for await (const snapshot of sdk.readUIMessageStream({
+    stream: stream as ReadableStream<never>,
     onError: (e) => errors.push((e as Error).message),
   })) {
     message = snapshot;
@@ -105,7 +127,7 @@ const finalText = (events: RunEvent[]) =>
     .map((block) => (block.type === 'text' ? block.text.value : ''))
     .join('');
 
-describe('conformance with the AI SDK reader (ai@6)', () => {
+describe.each(SDKS)('conformance with the AI SDK reader (%s)', (_name, sdk) => {
   it('a streamed tool round trip through handleRequiresAction: the text, and the tool part with its input and output', async () => {
     const [first = [], second = []] = toolCallStreams;
     const client = mockClient({
@@ -115,7 +137,7 @@ describe('conformance with the AI SDK reader (ai@6)', () => {
     const events$ = createThreadAndRun(client, { assistant_id: 'asst_1' }).pipe(
       handleRequiresAction(client, { get_current_weather: () => 'warm and sunny' }),
     );
-    const { message, errors } = await read(await chunksOf(events$));
+    const { message, errors } = await read(sdk, await chunksOf(events$));
     expect(errors).toEqual([]);
     expect(textOf(message)).toBe(finalText(second));
     expect(textOf(message)).toMatch(/^Since it's warm and sunny outside/);
@@ -133,6 +155,7 @@ describe('conformance with the AI SDK reader (ai@6)', () => {
     ]);
     // and the same over HTTP, through the SDK's chat transport (SSE parsing and chunk schema)
     const overHttp = await readOverHttp(
+      sdk,
       createThreadAndRun(client, { assistant_id: 'asst_1' }).pipe(
         handleRequiresAction(client, { get_current_weather: () => 'warm and sunny' }),
       ),
@@ -142,7 +165,7 @@ describe('conformance with the AI SDK reader (ai@6)', () => {
   });
 
   it('file search with a citation: the text, the file as a source document, the search as a provider-executed tool', async () => {
-    const { message, errors } = await read(await chunksOf(from(fileSearchEvents)));
+    const { message, errors } = await read(sdk, await chunksOf(from(fileSearchEvents)));
     expect(errors).toEqual([]);
     expect(textOf(message)).toBe(finalText(fileSearchEvents));
     expect(textOf(message)).toBe("Filip's favorite food is cake【4:0†favorite_foods.txt】.");
@@ -173,7 +196,7 @@ describe('conformance with the AI SDK reader (ai@6)', () => {
         get_weather_at_location: ({ location }: { location: string }) => ({ location, temperature: '22 C' }),
       }),
     );
-    const { message, errors } = await read(await chunksOf(events$));
+    const { message, errors } = await read(sdk, await chunksOf(events$));
     expect(errors).toEqual([]);
     const answered = finalOf(textStream);
     expect(textOf(message)).toBe(outputText(answered));
@@ -194,7 +217,7 @@ describe('conformance with the AI SDK reader (ai@6)', () => {
   it('the plain and the reasoning Responses streams: output text and reasoning summary', async () => {
     for (const name of ['StreamingResponses', 'ReasoningStreamingWorks']) {
       const [events = []] = recordedStreams(name);
-      const { message, errors } = await read(await chunksOf(from(events)));
+      const { message, errors } = await read(sdk, await chunksOf(from(events)));
       expect(errors).toEqual([]);
       expect(textOf(message)).toBe(outputText(finalOf(events)));
       const summaries = finalOf(events)
@@ -220,7 +243,7 @@ describe('conformance with the AI SDK reader (ai@6)', () => {
         },
       },
     ];
-    const { message, errors } = await read(await chunksOf(from(events)));
+    const { message, errors } = await read(sdk, await chunksOf(from(events)));
     expect(errors).toEqual([`Run ${run.id} failed (server_error): Sorry, something went wrong.`]);
     const shown = events
       .filter((e) => e.event === 'thread.message.delta')
@@ -243,7 +266,7 @@ describe('conformance with the AI SDK reader (ai@6)', () => {
     const chunks = await chunksOf(from(cut));
     expect(chunks.at(-1)).toEqual({ type: 'abort', reason: `Run ${run.id} was cancelled.` });
     expect(chunks.some((c) => c.type === 'finish')).toBe(false);
-    const { message, errors } = await read(chunks);
+    const { message, errors } = await read(sdk, chunks);
     expect(errors).toEqual([]);
     expect(textOf(message).length).toBeGreaterThan(0);
     expect(partsOf(message, 'data-run-status')).toEqual([
@@ -261,7 +284,7 @@ describe('conformance with the AI SDK reader (ai@6)', () => {
       type: 'abort',
       reason: `Response ${response.id} was cancelled.`,
     });
-    expect((await read(responseChunks)).errors).toEqual([]);
+    expect((await read(sdk, responseChunks)).errors).toEqual([]);
   });
 });
 

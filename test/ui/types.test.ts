@@ -1,4 +1,5 @@
 import type { UIMessageChunk } from 'ai';
+import type { UIMessageChunk as UIMessageChunk7 } from 'ai-v7';
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
   RunStatusData,
@@ -7,8 +8,9 @@ import type {
 } from '../../src/ui/UIMessageStreamChunk';
 
 describe('UIMessageStreamChunk', () => {
-  it('is assignable to the AI SDK’s UIMessageChunk (ai@6), member by member', () => {
+  it('is assignable to the AI SDK’s UIMessageChunk (ai@6 and ai@7), member by member', () => {
     expectTypeOf<UIMessageStreamChunk>().toExtend<UIMessageChunk>();
+    expectTypeOf<UIMessageStreamChunk>().toExtend<UIMessageChunk7>();
     expectTypeOf<UIMessageStreamChunkOf<'data-run-status'>>().toExtend<UIMessageChunk>();
     expectTypeOf<UIMessageStreamChunkOf<'source-document'>>().toExtend<UIMessageChunk>();
     expectTypeOf<UIMessageStreamChunkOf<'finish'>>().toExtend<UIMessageChunk>();
