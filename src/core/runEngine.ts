@@ -62,6 +62,8 @@ export interface RunWire<E, Shown, Ref, Snapshot, Ids> {
     answer(event: E): void;
     leftAlone(event: E): void;
     afterEnd(error: unknown): void;
+    /** A pause of a run this source started (and would cancel): someone downstream should answer it. */
+    paused?: ((event: E) => void) | undefined;
   };
 }
 
@@ -171,7 +173,10 @@ export function runEngine<E, Shown, Ref, Snapshot, Ids>(
         wire.marks.answer(event);
       }
       const finished = wire.finished(shown);
-      if (finished && !config.cancelOnUnsubscribe && wire.paused(shown)) wire.marks.leftAlone(event);
+      if (finished && wire.paused(shown)) {
+        if (config.cancelOnUnsubscribe) wire.marks.paused?.(event);
+        else wire.marks.leftAlone(event);
+      }
       subscriber.next(event);
       if (finished) {
         settled = true;

@@ -21,7 +21,8 @@ export class ThreadBusyError extends AssistantsApiError {
         `Thread ${threadId} already has an active run ${activeRunId}. Each subscription to createRun(…) starts a run: ` +
         `share() the run Observable so that every subscriber reads the same run (createRun(…).pipe(share()), with share() before handleRequiresAction's branches), ` +
         `cancel the active run with cancelRun(client, { threadId: '${threadId}', runId: '${activeRunId}' }), ` +
-        `or follow it with watchRun(client, { threadId: '${threadId}', runId: '${activeRunId}' }).`,
+        `or follow it with watchRun(client, { threadId: '${threadId}', runId: '${activeRunId}' }). ` +
+        `If that run is paused at requires_action, nothing answered its tools: pipe its source through handleRequiresAction(client, handlers).`,
       code: error.code ?? 'thread_busy',
       type: error.type,
       param: error.param,

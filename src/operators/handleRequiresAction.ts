@@ -18,7 +18,7 @@ import type { RunEvent } from '../events/RunEvent';
 import type { RequiredActionFunctionToolCall, Run } from '../events/types';
 import { cancelOnLeave } from '../sources/cancelOnLeave';
 import { cancelRun } from '../sources/cancelRun';
-import { isAfterEnd, isLeftAlone } from '../sources/marks';
+import { claimPause, isAfterEnd, isLeftAlone } from '../sources/marks';
 import { type RunConfig, type RunRef, resolveRunConfig } from '../sources/RunConfig';
 import { runShown, showEvent } from '../sources/RunShown';
 import { runStatusEvent } from '../sources/snapshotEvents';
@@ -193,7 +193,10 @@ export function handleRequiresAction(
             events$.pipe(
               tap((event) => {
                 note(event);
-                if (isPause(event)) paused = event.data as Run;
+                if (isPause(event)) {
+                  claimPause(event);
+                  paused = event.data as Run;
+                }
               }),
               takeWhile(() => paused === undefined, true),
             ),

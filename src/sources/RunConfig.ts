@@ -72,6 +72,13 @@ export interface RunConfig {
    * @default nothing shown yet
    */
   shown?: RunShown | undefined;
+  /**
+   * Warn (once, on the console) when the run this source started pauses at `requires_action` and
+   * nothing downstream (`handleRequiresAction`) answers it: the run stays paused and its thread
+   * locked until it expires. Set `false` when you submit the outputs yourself.
+   * @default true
+   */
+  warnIfUnanswered?: boolean;
 }
 
 /**
@@ -90,6 +97,8 @@ export interface NoRunConfigKeys {
   poll?: never;
   /** Source config: pass it as the third argument. */
   onCancelError?: never;
+  /** Source config: pass it as the third argument. */
+  warnIfUnanswered?: never;
 }
 
 const CONFIG_KEYS: readonly string[] = [
@@ -121,6 +130,7 @@ export interface ResolvedRunConfig {
   poll: { intervalMs: number; maxIntervalMs: number; fixed: boolean };
   onCancelError: (error: unknown, run: RunRef) => void;
   shown: RunShown | undefined;
+  warnIfUnanswered: boolean;
 }
 
 export const DEFAULT_POLL_INTERVAL_MS = 500;
@@ -149,6 +159,7 @@ export function resolveRunConfig(
     poll = {},
     onCancelError = warnCancelFailed,
     shown,
+    warnIfUnanswered = true,
   } = config;
   if (mode !== 'stream' && mode !== 'poll') {
     throw new TypeError(`${source}: mode must be 'stream' or 'poll', got ${JSON.stringify(mode)}.`);
@@ -170,5 +181,6 @@ export function resolveRunConfig(
     poll: { intervalMs, maxIntervalMs, fixed: poll.intervalMs !== undefined },
     onCancelError,
     shown,
+    warnIfUnanswered: warnIfUnanswered !== false,
   };
 }

@@ -46,3 +46,22 @@ export function markAfterEnd(error: unknown): void {
 export function isAfterEnd(error: unknown): boolean {
   return typeof error === 'object' && error !== null && afterEnd.has(error);
 }
+
+/** Pauses an operator took over (`handleRequiresAction` answers them). */
+const claimed = new WeakSet<object>();
+
+/** Marks a pause that an operator downstream will answer. */
+export function claimPause(event: object): void {
+  claimed.add(event);
+}
+
+/**
+ * Warns, once the current synchronous delivery is over, when a pause of a run the source started
+ * was not taken over by an operator: the run stays paused on the server, its thread locked until it
+ * expires, and the next run on it fails. Internal.
+ */
+export function warnIfUnanswered(event: object, describe: () => string): void {
+  queueMicrotask(() => {
+    if (!claimed.has(event)) console.warn(`rxjs-assistants: ${describe()}`);
+  });
+}

@@ -5,7 +5,7 @@ import { isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
 import type { Run } from '../events/types';
 import { cancelOnLeave } from './cancelOnLeave';
-import { markAfterEnd, markAnswer, markLeftAlone } from './marks';
+import { markAfterEnd, markAnswer, markLeftAlone, warnIfUnanswered } from './marks';
 import { pollRun } from './pollRun';
 import type { ResolvedRunConfig, RunRef } from './RunConfig';
 import { belongsToRun, type RunShown, resumeShown, runShown, showEvent, showForeign } from './RunShown';
@@ -55,7 +55,22 @@ function assistantsWire(
     follow: (shown, { firstDelayMs, onEnded }) =>
       pollRun(client, shown, { poll: config.poll, include, firstDelayMs, onEnded, ends }),
     cancel: (ref) => cancelOnLeave(client, ref, config.onCancelError),
-    marks: { answer: markAnswer, leftAlone: markLeftAlone, afterEnd: markAfterEnd },
+    marks: {
+      answer: markAnswer,
+      leftAlone: markLeftAlone,
+      afterEnd: markAfterEnd,
+      paused: config.warnIfUnanswered
+        ? (event) =>
+            warnIfUnanswered(event, () => {
+              const run = event.data as Run;
+              return (
+                `run ${run.id} paused at requires_action and nothing downstream answers its tools: it stays paused on the server, ` +
+                `and its thread ${run.thread_id} stays locked until the run expires. Pipe the source through handleRequiresAction(client, handlers), ` +
+                `or cancelRun(client, { threadId, runId }) (config warnIfUnanswered: false silences this when you submit the outputs yourself).`
+              );
+            })
+        : undefined,
+    },
   };
 }
 
