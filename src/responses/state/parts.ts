@@ -12,7 +12,7 @@ import { withField, withParts, withText } from './rebuild';
 type PartList = 'content' | 'summary';
 
 /** What a text event writes: its list, the part type it expects, the part's field, append or set. */
-interface TextTarget {
+export interface TextTarget {
   readonly list: PartList;
   readonly partType: string;
   readonly field: 'text' | 'refusal';
@@ -31,8 +31,11 @@ const target = (
   append,
 });
 
+/** The target of `response.output_text.delta`, the most frequent event, looked up once. */
+export const OUTPUT_TEXT_DELTA = target('content', 'output_text', 'text', true);
+
 const TEXT_TARGETS: ReadonlyMap<string, TextTarget> = new Map([
-  ['response.output_text.delta', target('content', 'output_text', 'text', true)],
+  ['response.output_text.delta', OUTPUT_TEXT_DELTA],
   ['response.output_text.done', target('content', 'output_text', 'text', false)],
   ['response.refusal.delta', target('content', 'refusal', 'refusal', true)],
   ['response.refusal.done', target('content', 'refusal', 'refusal', false)],
@@ -106,8 +109,12 @@ export function isTextEvent(type: string): boolean {
  * `output` after a text delta (appended to its part's text, refusal or summary text) or a text
  * done event (the part's whole text, set).
  */
-export function applyText(output: ResponseOutputItem[], event: Rec, type: string): ResponseOutputItem[] {
-  const spec = TEXT_TARGETS.get(type);
+export function applyText(
+  output: ResponseOutputItem[],
+  event: Rec,
+  type: string,
+  spec: TextTarget | undefined = TEXT_TARGETS.get(type),
+): ResponseOutputItem[] {
   if (spec === undefined) return output;
   const { list, partType, field, append } = spec;
   const value = append ? event['delta'] : event[field];

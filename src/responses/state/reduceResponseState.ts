@@ -1,5 +1,5 @@
 import { isRecord, jsonEqual, type Rec, withoutForbiddenKeys } from '../../state/objects';
-import { isResponseLifecycleEvent, isTerminalResponseStatus, type ResponseEvent } from '../ResponseEvent';
+import { isTerminalResponseStatus, type ResponseEvent } from '../ResponseEvent';
 import type { FunctionCallOutput, ResponseFunctionCall, ResponseObject, ResponseOutputItem } from '../types';
 import {
   applyCallField,
@@ -9,7 +9,7 @@ import {
   reconcileOutput,
   recordOf,
 } from './outputItems';
-import { applyAnnotation, applyPartEvent, applyText, isTextEvent } from './parts';
+import { applyAnnotation, applyPartEvent, applyText, isTextEvent, OUTPUT_TEXT_DELTA } from './parts';
 import { frozenEmpty, type ResponseState, type ResponseTurn } from './ResponseState';
 
 const NO_CALLS = frozenEmpty<ResponseFunctionCall>();
@@ -69,8 +69,19 @@ export function reduceResponseState(state: ResponseState, event: ResponseEvent):
   if (!isRecord(event)) return state;
   const type = event['type'];
   if (typeof type !== 'string') return state;
-  if (isResponseLifecycleEvent(event)) return applyLifecycle(state, event, type);
-  if (type === 'response.function_call_output') return applyToolOutput(state, event['item']);
+  // A switch rather than a set lookup: a set hashes the type, which costs on the per-delta path.
+  switch (type) {
+    case 'response.created':
+    case 'response.queued':
+    case 'response.in_progress':
+    case 'response.completed':
+    case 'response.failed':
+    case 'response.incomplete':
+    case 'response.cancelled':
+      return applyLifecycle(state, event, type);
+    case 'response.function_call_output':
+      return applyToolOutput(state, event['item']);
+  }
   const seq = event['sequence_number'];
   const last = state.sequenceNumber;
   if (
@@ -82,6 +93,9 @@ export function reduceResponseState(state: ResponseState, event: ResponseEvent):
   }
   let output: ResponseOutputItem[];
   switch (type) {
+    case 'response.output_text.delta':
+      output = applyText(state.output, event, type, OUTPUT_TEXT_DELTA);
+      break;
     case 'response.output_item.added':
     case 'response.output_item.done':
       output = applyItemEvent(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResponseEvent } from '../../../src/responses/ResponseEvent';
+import { RESPONSE_LIFECYCLE_EVENTS, type ResponseEvent } from '../../../src/responses/ResponseEvent';
 import { initialResponseState, type ResponseState } from '../../../src/responses/state/ResponseState';
 import { reduceResponseState } from '../../../src/responses/state/reduceResponseState';
 import type { ResponseOutputItem, ResponseStatus } from '../../../src/responses/types';
@@ -78,6 +78,12 @@ describe('lifecycle events', () => {
     const state = reduce([lifecycle('response.in_progress', status)]);
     expect(state.status).toBe(status);
     expect(state.done).toBe(done);
+  });
+
+  it.each(RESPONSE_LIFECYCLE_EVENTS)('%s is a lifecycle event', (type) => {
+    const state = reduce([lifecycle(type, 'in_progress', 0, { output: [] })]);
+    expect(state.responseId).toBe(RESP);
+    expect(state.response?.status).toBe('in_progress');
   });
 
   it('take usage and error from the latest payload', () => {
