@@ -194,8 +194,11 @@ export type { ToolArguments } from './operators/runToolCall';
 export type { ToolFailure, ToolLoopConfig } from './operators/toolConfig';
 export type { SchemaResult, StandardSchemaLike } from './operators/typedHandler';
 export { ToolArgumentsError, typedHandler } from './operators/typedHandler';
+export { finalResponse, NoResponseEventError } from './responses/operators/finalResponse';
 export type { HandleFunctionCallsConfig } from './responses/operators/handleFunctionCalls';
 export { FunctionCallError, handleFunctionCalls } from './responses/operators/handleFunctionCalls';
+export { outputText } from './responses/operators/outputText';
+export { responseState } from './responses/operators/responseState';
 export type {
   ConversationCreateParams,
   ConversationItemsCreateParams,
@@ -240,6 +243,9 @@ export { createResponse } from './responses/sources/createResponse';
 export type { ResponseConfig, ResponseRef } from './responses/sources/ResponseConfig';
 export type { WatchResponseParams } from './responses/sources/watchResponse';
 export { watchResponse } from './responses/sources/watchResponse';
+export type { ResponseState, ResponseTurn } from './responses/state/ResponseState';
+export { initialResponseState } from './responses/state/ResponseState';
+export { reduceResponseState } from './responses/state/reduceResponseState';
 export type {
   Conversation,
   ConversationItem,
