@@ -14,6 +14,13 @@ const EXPECTED: Record<string, RegExp[]> = {
     /tool {3}call_\w+ → \{"city":"Oslo"/,
     /get_weather returned: \{"city":"Oslo"/,
   ],
+  'responses.ts': [
+    /^conversation conv_\w+$/m,
+    /^assistant › get_weather returned: \{"city":"Lisbon","temperature_c":18,"sky":"clear"\}$/m,
+    /^response resp_\w+: completed, 72 chars$/m,
+    /^cancelResponse\(resp_\w+\) → cancelled$/m,
+    /^the conversation holds \d+ items: message, function_call, function_call_output$/m,
+  ],
   'tools.ts': [/^get_weather returned: \{"city":"Paris"/m, /^calculate returned: 42$/m, /^\[completed\]$/m],
   'stream.ts': [
     /^You said: "Tell me one thing about RxJS\."$/m,
