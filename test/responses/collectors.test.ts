@@ -86,6 +86,19 @@ describe('responseState()', () => {
       expectSubscriptions(endless.subscriptions).toBe('^--!');
     });
   });
+
+  it('turns an event it cannot read (a throwing getter) into an error notification', () => {
+    const hostile = {
+      get type(): string {
+        throw new Error('no type');
+      },
+    } as unknown as ResponseEvent;
+    scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const events = cold('-a-h-b|', { a, h: hostile, b });
+      expectObservable(events.pipe(responseState())).toBe('-s-#', { s: sA }, new Error('no type'));
+      expectSubscriptions(events.subscriptions).toBe('^--!');
+    });
+  });
 });
 
 describe('outputText()', () => {

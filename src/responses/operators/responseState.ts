@@ -1,4 +1,4 @@
-import { distinctUntilChanged, type OperatorFunction, scan, skip, startWith } from 'rxjs';
+import { Observable, type OperatorFunction } from 'rxjs';
 import type { ResponseEvent } from '../ResponseEvent';
 import { initialResponseState, type ResponseState } from '../state/ResponseState';
 import { reduceResponseState } from '../state/reduceResponseState';
@@ -30,13 +30,27 @@ import { reduceResponseState } from '../state/reduceResponseState';
  * ```
  */
 export function responseState(): OperatorFunction<ResponseEvent, ResponseState> {
+  // One subscriber instead of scan + distinctUntilChanged: this runs once per delta, and each
+  // operator in a chain costs a call per event (about 50 ns per event on the bench's stream).
   return (source) =>
-    source.pipe(
-      scan(reduceResponseState, initialResponseState),
-      // Seeded with the initial state so that events changing nothing before the first change
-      // (a leading keepalive) emit nothing either; the seed itself is then skipped.
-      startWith(initialResponseState),
-      distinctUntilChanged(),
-      skip(1),
-    );
+    new Observable<ResponseState>((subscriber) => {
+      let state = initialResponseState;
+      return source.subscribe({
+        next: (event) => {
+          let next: ResponseState;
+          // As scan would: an event whose getter throws ends the stream with that error.
+          try {
+            next = reduceResponseState(state, event);
+          } catch (error) {
+            subscriber.error(error);
+            return;
+          }
+          if (next === state) return;
+          state = next;
+          subscriber.next(next);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+    });
 }
