@@ -12,10 +12,10 @@ import {
   timer,
 } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
-import { AssistantsError, reasonOf } from '../errors/AssistantsError';
+import { AssistantsError } from '../errors/AssistantsError';
 import { isRunStatusEvent, isTerminalStatus } from '../events/guards';
 import type { RunEvent } from '../events/RunEvent';
-import type { RequiredActionFunctionToolCall, Run } from '../events/types';
+import type { Run } from '../events/types';
 import { cancelOnLeave } from '../sources/cancelOnLeave';
 import { cancelRun } from '../sources/cancelRun';
 import { claimPause, isAfterEnd, isLeftAlone } from '../sources/marks';
@@ -23,6 +23,7 @@ import { type RunConfig, type RunRef, resolveRunConfig } from '../sources/RunCon
 import { runShown, showEvent } from '../sources/RunShown';
 import { runStatusEvent } from '../sources/snapshotEvents';
 import { watchRun } from '../sources/watchRun';
+import { isPause, pauseProblem } from './pause';
 import { runToolRound } from './runToolRound';
 import { submitOutputs } from './submitOutputs';
 import { ToolOutputLedger } from './ToolOutputLedger';
@@ -52,42 +53,6 @@ export interface HandleRequiresActionConfig extends RunConfig, ToolLoopConfig {
    */
   cancelOnUnsubscribe?: boolean;
 }
-
-const isPause = (event: RunEvent): boolean =>
-  isRunStatusEvent(event) && event.data?.status === 'requires_action';
-
-/**
- * What is wrong with a paused run's payload for driving it, or `undefined`: the run must name
- * itself and its thread, and list at least one call, each with its own id, a function name and
- * string arguments. (fetchClient and openaiClient check payloads where they enter; a custom client
- * or a relay may still hand us anything.)
- */
-function pauseProblem(run: Run): string | undefined {
-  const named = (value: unknown) => typeof value === 'string' && value !== '';
-  if (!named(run.id) || !named(run.thread_id)) return 'it does not name its id and thread_id';
-  const calls: unknown = run.required_action?.submit_tool_outputs?.tool_calls;
-  if (!Array.isArray(calls) || calls.length === 0) {
-    return 'it lists no calls in required_action.submit_tool_outputs.tool_calls';
-  }
-  const ids = new Set<string>();
-  for (const call of calls as Array<Partial<RequiredActionFunctionToolCall> | null>) {
-    const fn = call?.function;
-    if (!named(call?.id) || typeof fn?.name !== 'string' || typeof fn.arguments !== 'string') {
-      return `a listed call is not { id, function: { name, arguments } }: ${safeJson(call)}`;
-    }
-    if (ids.has(call?.id as string)) return `it lists the call ${call?.id} twice`;
-    ids.add(call?.id as string);
-  }
-  return undefined;
-}
-
-const safeJson = (value: unknown): string => {
-  try {
-    return String(JSON.stringify(value)).slice(0, 200);
-  } catch {
-    return reasonOf(value);
-  }
-};
 
 /**
  * Runs the function tools a paused run asks for, submits their outputs, and continues the run
