@@ -28,8 +28,6 @@ import type { RowContext, RowSpec } from './row';
 
 /** Retries of `retryRun` in the seeds that use it. */
 const RETRY_RUN_COUNT = 2;
-/** fetchClient's own retries in these rows. */
-const MAX_RETRIES = 2;
 /** The lower bound of fetchClient's default backoff before retry n (1-based): 0.5 s × 2^(n−1), −25 % jitter. */
 const minBackoffMs = (n: number): number => 0.75 * Math.min(500 * 2 ** (n - 1), 8000);
 
@@ -66,6 +64,7 @@ function checkWaits(
   exchanges: readonly Exchange[],
   status: number,
   retryAfterMs: number | undefined,
+  maxRetries: number,
 ): number {
   let longest = 0;
   const streaks = new Map<string, number>();
@@ -82,8 +81,9 @@ function checkWaits(
     longest = Math.max(longest, streak);
     const retry = exchanges.slice(i + 1).find((later) => keyOf(later) === key);
     if (retry === undefined || e.answeredAt === undefined) return;
-    const n = ((streak - 1) % (MAX_RETRIES + 1)) + 1;
-    const wanted = retryAfterMs ?? (n <= MAX_RETRIES ? minBackoffMs(n) : 5);
+    // Within the client's own retries the backoff grows; retryRun's next attempt starts a new series.
+    const n = ((streak - 1) % (maxRetries + 1)) + 1;
+    const wanted = retryAfterMs ?? (n <= maxRetries ? minBackoffMs(n) : 5);
     const waited = retry.sentAt - e.answeredAt;
     check(
       waited >= wanted - 1,
@@ -108,27 +108,35 @@ async function burstSeed(
   const status = rng.pick(kind.statuses);
   const retryAfterMs = kind.retryAfterMs(rng);
   const withRetryRun = rng.chance(0.5);
+  // fetchClient's own retries: an error it retried that often is not retried again by retryRun
+  // (one budget), so retryRun restarts a refused create only over a client that does not retry.
+  const maxRetries = rng.pick([0, 2, 2]);
   const conversation = rng.chance(0.2);
   const name = target === 'create' && skip > 0 ? `continuation #${skip} create` : target;
-  const where = `${plan.shape} plan (${mode}${conversation ? ', conversation' : ''}), ${times}× ${status} on the ${name}, retry-after-ms ${retryAfterMs ?? 'none'}${withRetryRun ? ', retryRun' : ''}`;
+  const where = `${plan.shape} plan (${mode}${conversation ? ', conversation' : ''}), ${times}× ${status} on the ${name}, retry-after-ms ${retryAfterMs ?? 'none'}${withRetryRun ? ', retryRun' : ''}, maxRetries ${maxRetries}`;
   const rules = burstRules(target, mode, skip, rng, {
     status,
     times,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
-  const world = await openResponsesWorld(plan, { row: context, conversation, faults: { seed, rules } });
+  const world = await openResponsesWorld(plan, {
+    row: context,
+    conversation,
+    maxRetries,
+    faults: { seed, rules },
+  });
   // A create is retried (by the client, and by retryRun) only on answers that say nothing was done.
   const nothingDone = status === 429 || status === 503;
-  const clientRetries = target === 'create' && !nothingDone ? 0 : MAX_RETRIES;
+  const clientRetries = target === 'create' && !nothingDone ? 0 : maxRetries;
   const attempts = clientRetries + 1;
-  const restarts = withRetryRun && target === 'create' && skip === 0 && nothingDone;
+  const restarts = withRetryRun && target === 'create' && skip === 0 && nothingDone && maxRetries === 0;
   try {
     const result = await driveResponses(world, ledger, context.pipelines, {
       mode,
       after: withRetryRun ? [retryRun({ count: RETRY_RUN_COUNT, delay: 5 })] : [],
     });
     const fired = world.exchanges.filter((e) => e.status === status).length;
-    const longest = checkWaits(world.exchanges, status, retryAfterMs);
+    const longest = checkWaits(world.exchanges, status, retryAfterMs, maxRetries);
     check(longest <= attempts || restarts, `${longest} attempts in a row got ${status}: retries not bounded`);
     const polls = received(world, 'responses.retrieve', false).length;
     const judged = await judgeResponses(result.events, result.error === undefined);
@@ -162,7 +170,7 @@ async function burstSeed(
       );
       await checkAgainstServer(world, judged.finals);
       const how =
-        target === 're-attach' && times > MAX_RETRIES
+        target === 're-attach' && times > maxRetries
           ? 're-attach refused: fell back to polling, completed'
           : restarts && times > clientRetries
             ? 'completed (retryRun started it again)'
@@ -194,7 +202,7 @@ async function burstSeed(
     );
     const label =
       target === 'poll'
-        ? `poll burst > retries: AssistantsApiError after ${tries} attempts, ${expected} cancel`
+        ? `poll burst > retries: AssistantsApiError after ${tries} attempt${tries === 1 ? '' : 's'}, ${expected} cancel`
         : `${skip > 0 ? 'continuation create' : 'create'} answered ${status}${nothingDone ? '' : ' (not retried: it may have been applied)'}: AssistantsApiError after ${tries} attempt${tries === 1 ? '' : 's'}${restarts ? ' (retryRun)' : ''}, nothing created`;
     return { outcome: label, metrics: { faultAnswers: fired, cancels } };
   } catch (error) {

@@ -54,6 +54,8 @@ export interface ResponsesWorld extends World {
 export interface ResponsesWorldOptions extends EmulatorOptions {
   row: Pick<RowContext, 'requests' | 'exchanges'>;
   keepStreams?: boolean;
+  /** fetchClient's own retries. @default 2 */
+  maxRetries?: number;
   /** Chain the tool rounds by a conversation instead of `previous_response_id`. */
   conversation?: boolean;
 }
