@@ -112,6 +112,22 @@ const CHECKS: { rows: string[]; text: string }[] = [
     text: 'the steps list (poll mode, or polling after the proxy ended the create stream cleanly after 1–5 frames, without `done`) or the messages list (poll mode, the proxy answering the steps list with an empty page, as a server without steps) answers pages that never advance: the first page with `has_more: true` and its own `last_id` again and again, or an empty page with a fixed `last_id`. The pipeline ends with `PaginationError` after at most 3 requests of that list (or completes if the chosen list request was never made); one cancel when the run was known and not read ended; every run terminal; the thread takes a new message.',
   },
   {
+    rows: ['responses-drops', 'responses-error-frames'],
+    text: "the Responses API (`createResponse` in stream mode, background, → `handleFunctionCalls`; a quarter of the seeds a watcher: `watchResponse` on a response another client started and left running). The same plan runs once unfaulted (shared reference emulator) and once with one stream cut at a random byte offset of its unfaulted length, or replaced by an SSE `error` frame at a random event: the create stream, a continuation's create stream, or the watcher's `GET /responses/{id}?stream=true`; in a third of the seeds the next 1–3 re-attach streams are cut too, within the part they replay; a fifth of the plans pause mid-text while the emulator sends `keepalive` events every 4 ms. Cut after the first frame (which names the response; a watcher knows it before): the pipeline re-attaches from the last `sequence_number` shown and completes; the chain (each response's status, output text and items) equals the unfaulted run's, and each final response (status and output) equals what `GET /responses/{id}` returns afterwards; every text part and call's arguments rebuild from the deltas alone and `textDeltas()` adds up to the chain's output; per response no `sequence_number` twice or out of order and no lifecycle event, item, part or function call output twice; each call_id's handler ran once; as many responses on the server as creates sent, all completed; no cancel. Cut before it: `StreamDisconnectedError` / `RunStreamError`, the response not created twice, completing on its own.",
+  },
+  {
+    rows: ['responses-429-bursts', 'responses-5xx-bursts'],
+    text: "a burst of 1–5 HTTP 429 (`retry-after-ms`) or 1–3 500/502/503 (half with `retry-after-ms`) on one Responses request: the create or a continuation's create (stream or poll mode), a poll (poll mode), or the re-attach after an `error` frame broke the create stream (stream mode); half the seeds with `retryRun`; fetchClient's `maxRetries` 2 (two thirds) or 0; a fifth chained by a conversation. Every retry of the same request waited at least `retry-after-ms` (or 0.75 × the documented backoff); a burst within `maxRetries` completes with the server's output; a create answered 500/502 is never sent again (`AssistantsApiError` after 1 attempt), one answered 429/503 errors after `maxRetries` + 1 attempts, or, over a client that does not retry (`maxRetries: 0`; one budget: `retryRun` does not retry an error the client already retried), is started again by `retryRun` while nothing was emitted (up to 3 attempts); a refused re-attach falls back to polling and completes; a poll burst beyond the retries errors with `AssistantsApiError` and sends exactly one cancel for the response it leaves running (none when a poll had read it ended; a refused cancel reaches `onCancelError`); as many responses on the server as creates answered 200, never more than the plan's; no handler twice.",
+  },
+  {
+    rows: ['responses-unsubscribes'],
+    text: "a creator (`createResponse → handleFunctionCalls`) or, in a third of the seeds, a watcher (`watchResponse → handleFunctionCalls` on a response another client started in stream or poll mode) leaves synchronously at subscribe, after the k-th event, after t ms, or as a tool handler starts; stream or poll mode; a third of the stream-mode seeds break the first stream with an `error` frame, so the leave may land during a re-attach; a third of the seeds on a server whose cancel of an ended response answers it as it is (`idempotentResponseCancel`). Exactly one `POST /responses/{id}/cancel`, naming the response running, when its id was known and it had not ended as far as the pipeline read (a poll that read the end allows none), none otherwise, and never one from a watcher or its continuations; a refused cancel (400: the response ended first) reaches `onCancelError`, an idempotent one does not; started handlers finished or were aborted; every response ends on the server; nothing shown twice; a chain that completed first equals the server's.",
+  },
+  {
+    rows: ['responses-tools'],
+    text: "`handleFunctionCalls` over 1–3 rounds of 1–3 parallel calls (some to a function without handler, some handlers throwing or rejecting, under `onError: 'submit'`; others answering at once, asynchronously or after 15 ms), chained by `previous_response_id` or by a conversation, stream or poll mode, handler concurrency 1, 2 or unbounded, under a fault each round must survive (an `error` frame in a create stream, 1–2 × 429 on a continuation's create, 1–2 × 503 on polls). Completes; each call_id's handler ran exactly once (never for the missing function), its output shown once as `response.function_call_output` for the response that asked, equal to the handler's (or an `Error: …` string), and submitted in exactly one accepted continuation whose input answers exactly that response's calls; one continuation per round, chained to the response it answers (`previous_response_id`, or the same conversation); each failure reported once to `onToolError`; the final reply quotes every output; a conversation holds each call and each output once; final responses equal the server's, deltas add up, nothing twice.",
+  },
+  {
     rows: ['unsubscribes'],
     text: 'unsubscribe synchronously at subscribe, after the k-th event, after t ms, or as a tool handler starts. Exactly one cancel request when the run id was known and the run had not ended, none otherwise; a refused cancel (the run ended first) reaches `onCancelError`; started handlers finished or aborted; every run terminal on the server (a run created after the client left is not cancelled — nobody knows its id — and ends on its own); the thread takes a new message once the run is terminal.',
   },
@@ -165,7 +181,7 @@ const sortedOutcomes = (outcomes: Record<string, number>): [string, number][] =>
 const signature = (message: string): string =>
   message
     .replace(/^Error: /, '')
-    .replace(/(step|msg|run|call|thread)_[A-Za-z0-9]+/g, '$1_…')
+    .replace(/(step|msg|run|call|thread|resp|fc|conv)_[A-Za-z0-9]+/g, '$1_…')
     .replace(/\d+/g, 'n')
     .replace(/(emitted twice: [^,]+?) ×n.*/, '$1 ×n …')
     .slice(0, 160);
@@ -239,7 +255,7 @@ function build(): string {
   out.push('## Fault matrix');
   out.push('');
   out.push(
-    "Each seed derives everything from its number: the assistant's plan (text, two messages, code interpreter then text, a file search then a reply citing it, or one or two rounds of function calls, with UTF-8 text of 1 to 4 bytes per character), the fault and where it lands. Each seed gets its own emulator (and, in the relay rows, its own relay server), so its faults and request log are its own; seeds of a row run concurrently. A seed passes only if every check of its row holds (listed under the table). After each row: every client subscription (each request and stream, counted with `finalize`) and every run pipeline closed, and no handle or timer left beyond the baseline taken before the row (`process.getActiveResourcesInfo()`).",
+    "Each seed derives everything from its number: the assistant's plan (text, two messages, code interpreter then text, a file search then a reply citing it, or one to three rounds of function calls, with UTF-8 text of 1 to 4 bytes per character), the fault and where it lands. The `responses-*` rows play the same plans as Responses API background responses (the emulator's brain scripts both APIs). Each seed gets its own emulator (and, in the relay rows, its own relay server), so its faults and request log are its own; seeds of a row run concurrently. A seed passes only if every check of its row holds (listed under the table). After each row: every client subscription (each request and stream, counted with `finalize`) and every run pipeline closed, and no handle or timer left beyond the baseline taken before the row (`process.getActiveResourcesInfo()`).",
   );
   out.push('');
   out.push('| Row | Scenario | Seeds | Failed | Subscriptions closed | Handles / timers left | Time |');
@@ -291,7 +307,9 @@ function build(): string {
   out.push(`| Tool handler executions | ${sum('handlerCalls')} |`);
   out.push(`| Distinct tool call ids executed | ${sum('toolCallIdsExecuted')} |`);
   out.push(`| Tool call ids executed twice | ${sum('toolCallIdsExecutedTwice')} |`);
-  out.push(`| Submit requests sent | ${sum('submitRequests')} |`);
+  out.push(
+    `| Submit requests sent (Assistants \`submit_tool_outputs\`, Responses continuations) | ${sum('submitRequests')} |`,
+  );
   out.push(`| Tool outputs accepted by the server | ${sum('toolOutputsAccepted')} |`);
   out.push(`| Tool call ids accepted twice | ${sum('toolOutputsAcceptedTwice')} |`);
   out.push(
