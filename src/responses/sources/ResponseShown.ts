@@ -89,40 +89,61 @@ const itemOf = (item: ResponseOutputItem, done: boolean): ItemShown => ({
   text: textLengths(item),
 });
 
-function withItem(shown: ResponseShown, index: number, item: ItemShown): ResponseShown {
-  if (index > shown.items.length + MAX_INDEX_GAP) return shown;
+/** `shown` with the cursor moved (one object, built as a literal: this is the per-event path). */
+function withCursor(shown: ResponseShown, cursor: number | undefined): ResponseShown {
+  if (cursor === shown.cursor) return shown;
+  return {
+    responseId: shown.responseId,
+    status: shown.status,
+    finished: shown.finished,
+    cursor,
+    items: shown.items,
+    calls: shown.calls,
+  };
+}
+
+/** `shown` with the item at `index` replaced and the cursor moved. */
+function withItem(
+  shown: ResponseShown,
+  index: number,
+  item: ItemShown,
+  cursor: number | undefined = shown.cursor,
+): ResponseShown {
+  if (index > shown.items.length + MAX_INDEX_GAP) return withCursor(shown, cursor);
   const items = shown.items.slice();
   items[index] = item;
   return {
     responseId: shown.responseId,
     status: shown.status,
     finished: shown.finished,
-    cursor: shown.cursor,
+    cursor,
     items,
     calls: shown.calls || item.type === 'function_call',
   };
 }
 
-/** `text[at] += length` of the item at `index`. */
-function grow(shown: ResponseShown, index: number, at: number, length: number): ResponseShown {
+/** `text[at] += length` (or `= length`, with `whole`) of the item at `index`, and the cursor moved. */
+function count(
+  shown: ResponseShown,
+  cursor: number | undefined,
+  index: number,
+  at: number,
+  length: number,
+  whole: boolean,
+): ResponseShown {
   const item = shown.items[index];
-  if (item === undefined || at > item.text.length + MAX_INDEX_GAP) return shown;
+  if (item === undefined || at < 0 || at > item.text.length + MAX_INDEX_GAP) return withCursor(shown, cursor);
   const text = item.text.slice();
-  text[at] = (text[at] ?? 0) + length;
-  return withItem(shown, index, { type: item.type, done: item.done, text });
-}
-
-/** `text[at] = length` of the item at `index` (a part's whole text was shown). */
-function settle(shown: ResponseShown, index: number, at: number, length: number): ResponseShown {
-  const item = shown.items[index];
-  if (item === undefined || at > item.text.length + MAX_INDEX_GAP) return shown;
-  const text = item.text.slice();
-  text[at] = length;
-  return withItem(shown, index, { type: item.type, done: item.done, text });
+  text[at] = whole ? length : (text[at] ?? 0) + length;
+  return withItem(shown, index, { type: item.type, done: item.done, text }, cursor);
 }
 
 /** The response a lifecycle event carries shown: its id, status, and its output when it has one. */
-function showResponse(shown: ResponseShown, response: ResponseObject): ResponseShown {
+function showResponse(
+  shown: ResponseShown,
+  cursor: number | undefined,
+  response: ResponseObject,
+): ResponseShown {
   const { id, status, output } = response;
   if (typeof id !== 'string' || typeof status !== 'string' || !Array.isArray(output)) {
     throw new TypeError('the response lacks "id", "status" or "output"');
@@ -131,7 +152,7 @@ function showResponse(shown: ResponseShown, response: ResponseObject): ResponseS
     responseId: shown.responseId ?? id,
     status,
     finished: isTerminalResponseStatus(status),
-    cursor: shown.cursor,
+    cursor,
     items: shown.items,
     calls: shown.calls,
   };
@@ -150,41 +171,86 @@ const indexOf = (value: unknown): number => (typeof value === 'number' ? value :
 
 /** What was shown after one more event of the response. Throws for a payload it cannot read. */
 export function showResponseEvent(shown: ResponseShown, event: ResponseEvent): ResponseShown {
-  let next = shown;
   const sequence = event.sequence_number;
-  if (typeof sequence === 'number' && (next.cursor === undefined || sequence > next.cursor)) {
-    next = { ...next, cursor: sequence };
-  }
+  const cursor =
+    typeof sequence === 'number' && (shown.cursor === undefined || sequence > shown.cursor)
+      ? sequence
+      : shown.cursor;
+  // Text deltas first: they are nearly every event of a response.
   switch (event.type) {
     case 'response.output_text.delta':
     case 'response.refusal.delta':
-      return grow(next, indexOf(event.output_index), indexOf(event.content_index), event.delta.length);
+      return count(
+        shown,
+        cursor,
+        indexOf(event.output_index),
+        indexOf(event.content_index),
+        event.delta.length,
+        false,
+      );
     case 'response.function_call_arguments.delta':
-      return grow(next, indexOf(event.output_index), 0, event.delta.length);
+      return count(shown, cursor, indexOf(event.output_index), 0, event.delta.length, false);
     case 'response.reasoning_summary_text.delta':
-      return grow(next, indexOf(event.output_index), indexOf(event.summary_index), event.delta.length);
+      return count(
+        shown,
+        cursor,
+        indexOf(event.output_index),
+        indexOf(event.summary_index),
+        event.delta.length,
+        false,
+      );
     case 'response.output_text.done':
-      return settle(next, indexOf(event.output_index), indexOf(event.content_index), event.text.length);
+      return count(
+        shown,
+        cursor,
+        indexOf(event.output_index),
+        indexOf(event.content_index),
+        event.text.length,
+        true,
+      );
     case 'response.refusal.done':
-      return settle(next, indexOf(event.output_index), indexOf(event.content_index), event.refusal.length);
+      return count(
+        shown,
+        cursor,
+        indexOf(event.output_index),
+        indexOf(event.content_index),
+        event.refusal.length,
+        true,
+      );
     case 'response.content_part.added':
     case 'response.content_part.done': {
       const part = event.part as { text?: unknown; refusal?: unknown } | undefined;
       const text =
         typeof part?.text === 'string' ? part.text : typeof part?.refusal === 'string' ? part.refusal : '';
-      return settle(next, indexOf(event.output_index), indexOf(event.content_index), text.length);
+      return count(
+        shown,
+        cursor,
+        indexOf(event.output_index),
+        indexOf(event.content_index),
+        text.length,
+        true,
+      );
     }
     case 'response.function_call_arguments.done':
-      return settle(next, indexOf(event.output_index), 0, event.arguments.length);
+      return count(shown, cursor, indexOf(event.output_index), 0, event.arguments.length, true);
     case 'response.reasoning_summary_text.done':
-      return settle(next, indexOf(event.output_index), indexOf(event.summary_index), event.text.length);
+      return count(
+        shown,
+        cursor,
+        indexOf(event.output_index),
+        indexOf(event.summary_index),
+        event.text.length,
+        true,
+      );
     case 'response.output_item.added':
     case 'response.output_item.done': {
       const index = indexOf(event.output_index);
       if (index < 0 || typeof event.item?.type !== 'string') throw new TypeError('the item lacks "type"');
-      return withItem(next, index, itemOf(event.item, event.type === 'response.output_item.done'));
+      return withItem(shown, index, itemOf(event.item, event.type === 'response.output_item.done'), cursor);
     }
     default:
-      return isResponseLifecycleEvent(event) ? showResponse(next, event.response) : next;
+      return isResponseLifecycleEvent(event)
+        ? showResponse(shown, cursor, event.response)
+        : withCursor(shown, cursor);
   }
 }
