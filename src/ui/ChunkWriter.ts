@@ -98,16 +98,15 @@ export class ChunkWriter {
       this.#parts.set(key, part);
     }
     if (part.done) return;
-    const id = () => (part.segment === 0 ? key : `${key}~${part.segment}`);
     if (!part.open) {
       if (part.started) part.segment++;
       part.started = true;
       part.open = true;
-      this.#emit({ type: kind === 'text' ? 'text-start' : 'reasoning-start', id: id() });
+      this.#emit({ type: kind === 'text' ? 'text-start' : 'reasoning-start', id: partId(key, part) });
     }
     if (delta === '') return;
     part.text += delta;
-    this.#emit({ type: kind === 'text' ? 'text-delta' : 'reasoning-delta', id: id(), delta });
+    this.#emit({ type: kind === 'text' ? 'text-delta' : 'reasoning-delta', id: partId(key, part), delta });
   }
 
   /**
@@ -233,10 +232,12 @@ export class ChunkWriter {
 
   #end(key: string, part: Part): void {
     part.open = false;
-    const id = part.segment === 0 ? key : `${key}~${part.segment}`;
-    this.#emit({ type: part.kind === 'text' ? 'text-end' : 'reasoning-end', id });
+    this.#emit({ type: part.kind === 'text' ? 'text-end' : 'reasoning-end', id: partId(key, part) });
   }
 }
+
+/** A part's id: its key, suffixed by how often a step boundary closed it. */
+const partId = (key: string, part: Part): string => (part.segment === 0 ? key : `${key}~${part.segment}`);
 
 /** `{ providerExecuted: true }` for a built-in tool, nothing for the caller's own functions. */
 const executed = (providerExecuted: boolean): { providerExecuted?: boolean } =>
