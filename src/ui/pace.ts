@@ -9,8 +9,9 @@ import {
 
 /**
  * Emits at most one value per animation frame in a browser (`requestAnimationFrame`), or per
- * macrotask elsewhere (Node, workers, edge runtimes): the last value received since the previous
- * one, for UIs that should render once per frame rather than once per delta.
+ * macrotask elsewhere (Node, workers, edge runtimes: a 0 ms timer, so in Node at most about one
+ * per millisecond): the last value received since the previous one, for UIs that should render
+ * once per frame rather than once per delta.
  *
  * ```
  * source: -a-b-c------d-|
