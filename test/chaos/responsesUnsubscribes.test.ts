@@ -62,10 +62,20 @@ describe('fault matrix: Responses unsubscribes at random moments', () => {
                   afterEvents: breakAfter,
                 },
               ];
+        // Some creators meet a cancel endpoint that fails (once, or on its one retry too).
+        const cancelFault =
+          !watcher && rng.chance(0.25)
+            ? {
+                status: rng.pick([429, 500, 503]),
+                times: rng.pick([1, 2]),
+                ...(rng.chance(0.5) ? { retryAfterMs: rng.int(5, 30) } : {}),
+              }
+            : undefined;
+        if (cancelFault) breaks.push({ type: 'status', on: 'responses.cancel', ...cancelFault });
         const who = watcher
           ? `watcher (${mode}) of a response created in ${startedWith} mode`
           : `creator (${mode})`;
-        const where = `${plan.shape} plan, ${who}, unsubscribe ${when}, ${behaviour} handlers${idempotent ? ', idempotent cancel' : ''}${conversation ? ', conversation' : ''}${breakAfter ? `, error frame after ${breakAfter} events` : ''}`;
+        const where = `${plan.shape} plan, ${who}, unsubscribe ${when}, ${behaviour} handlers${idempotent ? ', idempotent cancel' : ''}${conversation ? ', conversation' : ''}${breakAfter ? `, error frame after ${breakAfter} events` : ''}${cancelFault ? `, cancel answered ${cancelFault.status} ×${cancelFault.times}` : ''}`;
         // Slower responses, so that the moments land mid-response.
         const world = await openResponsesWorld(plan, {
           row: context,
@@ -88,7 +98,13 @@ describe('fault matrix: Responses unsubscribes at random moments', () => {
           });
           check(result.error === undefined, () => `errored: ${String(result.error)}`);
           const judged = await judgeResponses(result.events, !result.unsubscribed);
-          // A cancel sent as the pipeline left may still be on its way (the machine may be busy).
+          // A cancel sent as the pipeline left may still be on its way (the machine may be busy), or
+          // waiting to retry: wait for the client's cancel requests to end, and to have arrived.
+          await waitFor(
+            'the cancel requests to end',
+            () => (world.subscriptions.open?.has('responses.cancel') ? undefined : true),
+            6_000,
+          );
           const sent = responseRequests(world.exchanges).cancels.length;
           await waitFor('the cancels sent to arrive', () =>
             received(world, 'responses.cancel').length >= sent ? true : undefined,
@@ -124,10 +140,12 @@ describe('fault matrix: Responses unsubscribes at random moments', () => {
             (e) => e.path === `/v1/responses/${current?.id}` && isTerminalResponseStatus(e.runStatus),
           );
           const expected = !watcher && running && !readEnded ? 1 : 0;
+          // A cancel answered 429/5xx is retried once, no more.
+          const perCancel = cancelFault ? 2 : 1;
           // Leaving in the few ms between a poll's answer and its reading may still send one, refused.
           check(
-            readEnded && !watcher ? cancels.length <= 1 : cancels.length === expected,
-            `${cancels.length} cancel requests, expected ${expected}`,
+            readEnded && !watcher ? cancels.length <= perCancel : cancels.length === expected * perCancel,
+            `${cancels.length} cancel requests, expected ${expected * perCancel}`,
           );
           check(
             cancels.every((e) => e.path === `/v1/responses/${current?.id}/cancel`),
@@ -145,10 +163,25 @@ describe('fault matrix: Responses unsubscribes at random moments', () => {
                     : 'left after a response ended: no cancel';
             return { outcome: `${role}: ${left}`, metrics: { handlersAborted: aborted } };
           }
+          if (cancelFault?.times === 2) {
+            // Both attempts refused: reported once, and the response runs on to its end.
+            const [reported] = result.cancelErrors;
+            check(
+              result.cancelErrors.length === 1 &&
+                reported?.error instanceof AssistantsApiError &&
+                reported.error.status === cancelFault.status,
+              () => `onCancelError saw ${result.cancelErrors.map((e) => String(e.error))}`,
+            );
+            check(status !== 'cancelled', 'cancelled although every cancel failed');
+            return {
+              outcome: `${role}: left mid-response: cancel answered ${cancelFault.status}, retried once, answered ${cancelFault.status} again: onCancelError called, the response ${status} on its own`,
+            };
+          }
+          const retried = cancelFault ? ` (after a ${cancelFault.status}, retried once)` : '';
           if (status === 'cancelled') {
             check(result.cancelErrors.length === 0, `${result.cancelErrors.length} cancel errors`);
             return {
-              outcome: `${role}: left mid-response${judged.responses.length > 1 ? ' (a continuation)' : ''}: 1 cancel, response cancelled`,
+              outcome: `${role}: left mid-response${judged.responses.length > 1 ? ' (a continuation)' : ''}: 1 cancel${retried}, response cancelled`,
             };
           }
           // The response ended before the cancel arrived: refused (400), or answered as it is.
@@ -160,7 +193,7 @@ describe('fault matrix: Responses unsubscribes at random moments', () => {
             () => `response ${status} first, onCancelError saw ${result.cancelErrors.length} errors`,
           );
           return {
-            outcome: `${role}: left mid-response: 1 cancel, response ${status} first (${idempotent ? 'answered as it is' : 'refused, onCancelError called'})`,
+            outcome: `${role}: left mid-response: 1 cancel${retried}, response ${status} first (${idempotent ? 'answered as it is' : 'refused, onCancelError called'})`,
           };
         } catch (error) {
           throw SeedError.of(where, error);
