@@ -266,3 +266,11 @@ export type {
   ResponseTerminalStatus,
   ResponseUsage,
 } from './responses/types';
+
+// promises: one call for simple scripts, over the Observables above
+
+export type { CompleteResponseOptions, CompleteResponseResult } from './promises/completeResponse';
+export { completeResponse } from './promises/completeResponse';
+export type { CompleteRunOptions, CompleteRunParams, CompleteRunResult } from './promises/completeRun';
+export { completeRun } from './promises/completeRun';
+export type { NoRunConfigKeys } from './sources/RunConfig';
