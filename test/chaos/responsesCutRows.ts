@@ -1,5 +1,6 @@
 import type { Emulator, FaultRule } from '../../src/emulator';
 import { RunStreamError, StreamDisconnectedError } from '../../src/errors/StreamErrors';
+import { retryRun } from '../../src/operators/retryRun';
 import { withReference } from './cutRows';
 import { check, type Rng, rngFor, SeedError, type SeedOutcome } from './harness';
 import { definePlans, type HandlerLedger, planFor } from './plan';
@@ -147,7 +148,9 @@ async function cutSeed(
   const cut = drawCut(kind, rng, bodies, watcher);
   // The client's own creates: a watcher's first stream is a GET.
   const ownCreates = bodies.length - (watcher ? 1 : 0);
-  const where = `${setting}, ${cut.where}`;
+  // retryRun on top never re-creates what a broken stream may have created.
+  const withRetryRun = rng.chance(0.5);
+  const where = `${setting}, ${cut.where}${withRetryRun ? ', retryRun' : ''}`;
   const world = await openResponsesWorld(plan, {
     row: context,
     conversation,
@@ -156,7 +159,11 @@ async function cutSeed(
   });
   try {
     const watch = watcher ? await startedElsewhere(world, 'stream') : undefined;
-    const result = await driveResponses(world, ledger, context.pipelines, { mode: 'stream', watch });
+    const result = await driveResponses(world, ledger, context.pipelines, {
+      mode: 'stream',
+      watch,
+      after: withRetryRun ? [retryRun({ count: 2, delay: 5 })] : [],
+    });
     check(
       world.emulator.requests.some((r) => r.faults.length > 0),
       'the fault did not fire',
