@@ -48,21 +48,38 @@ export interface BrainContext {
    * calls it answers.
    */
   readonly turn: number;
+  /**
+   * Aborted when the turn is over: it ended, or the run or response was cancelled, expired or
+   * removed, or the emulator closed. Pass it to `fetch` (or a model's API) so a cancelled run
+   * stops the work it started. Not a copy: the one signal of this turn.
+   */
+  readonly signal: AbortSignal;
 }
 
 /**
+ * The text of a message: a string (streamed in word-sized deltas), the chunks to stream, or an
+ * async iterable of chunks streamed as it yields them (a local model's tokens), without
+ * `latencyMs` between them. Cancelling the run or response calls the iterator's `return()`; an
+ * iterator that throws (or yields something other than a string) fails it with `server_error`
+ * and `The brain's text stream failed: <message>`. An empty chunk is skipped.
+ */
+export type BrainText = string | readonly string[] | AsyncIterable<string>;
+
+/**
  * Write a message. A string is streamed in word-sized deltas (`"Hello there"` → `"Hello"`,
- * `" there"`); an array is streamed as the given chunks. One delta per `latencyMs`. If the run's
- * `max_completion_tokens` runs out (one chunk = one token), the message ends `incomplete` and so
- * does the run.
+ * `" there"`); an array is streamed as the given chunks, one delta per `latencyMs`; an async
+ * iterable is streamed as it yields (see {@link BrainText}). If the run's `max_completion_tokens`
+ * runs out (one chunk = one token), the message ends `incomplete` and so does the run (an
+ * iterable is then stopped with `return()`).
  */
 export interface BrainTextAction {
   type: 'text';
-  text: string | readonly string[];
+  text: BrainText;
   /**
    * File citations: each key is a marker written in `text` (as the service writes them, e.g.
    * `"【4:0†menu.txt】"`), each value the id of the file it cites. A marker streams as a chunk of its
-   * own, with a `file_citation` annotation (`start_index`/`end_index` in the message's text).
+   * own, with a `file_citation` annotation (`start_index`/`end_index` in the message's text); from
+   * an async iterable, a chunk that is exactly a marker.
    */
   citations?: Readonly<Record<string, string>>;
 }
@@ -129,7 +146,7 @@ export interface BrainFailAction {
  */
 export interface BrainIncompleteAction {
   type: 'incomplete';
-  text?: string | readonly string[];
+  text?: BrainText;
   /** @default 'max_completion_tokens' */
   reason?: 'max_completion_tokens' | 'max_prompt_tokens';
 }
@@ -154,6 +171,9 @@ export type BrainAction =
  * `response.incomplete` (`max_output_tokens`), code interpreter and file search are their
  * `*_call` output items.
  *
+ * A brain may also return an async iterable of text chunks (an `async function*` is one): the
+ * turn is then one `text` action streaming them as they come (see {@link BrainText}).
+ *
  * @example
  * ```ts
  * import { startEmulator, type Brain } from 'rxjs-assistants/emulator';
@@ -164,5 +184,22 @@ export type BrainAction =
  *     : [{ type: 'delay', ms: 20 }, { type: 'text', text: `It is ${toolResults[0]?.output}.` }];
  * const emulator = await startEmulator({ brain });
  * ```
+ *
+ * @example
+ * ```ts
+ * import { startEmulator, type Brain } from 'rxjs-assistants/emulator';
+ *
+ * // Tokens stream as a local model (here a timer) produces them.
+ * const streaming: Brain = async function* ({ lastUserText, signal }) {
+ *   for (const word of lastUserText.split(' ')) {
+ *     await new Promise((resolve) => setTimeout(resolve, 50));
+ *     if (signal.aborted) return;
+ *     yield `${word} `;
+ *   }
+ * };
+ * const emulator = await startEmulator({ brain: streaming });
+ * ```
  */
-export type Brain = (context: BrainContext) => readonly BrainAction[] | PromiseLike<readonly BrainAction[]>;
+export type Brain = (
+  context: BrainContext,
+) => readonly BrainAction[] | PromiseLike<readonly BrainAction[]> | AsyncIterable<string>;

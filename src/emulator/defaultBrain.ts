@@ -1,6 +1,6 @@
 import type { FunctionDefinition } from '../events/types';
 import { evaluateArithmetic, formatNumber } from './arithmetic';
-import type { Brain, BrainAction } from './Brain';
+import type { BrainAction, BrainContext } from './Brain';
 import { firstJsonObject } from './jsonText';
 
 /**
@@ -16,7 +16,8 @@ import { firstJsonObject } from './jsonText';
  *    digits).
  * 3. Else it replies `You said: "<message>"`.
  *
- * Replies stream in word-sized deltas, one per `latencyMs`.
+ * Replies stream in word-sized deltas, one per `latencyMs`. It answers at once with an array of
+ * actions (a `Brain` that never streams an iterable), so a brain that wraps it can spread them.
  *
  * @example
  * ```ts
@@ -29,7 +30,7 @@ import { firstJsonObject } from './jsonText';
  * });
  * ```
  */
-export const defaultBrain: Brain = ({ run, lastUserText, toolResults }): BrainAction[] => {
+export const defaultBrain = ({ run, lastUserText, toolResults }: BrainContext): BrainAction[] => {
   const functions = (run.tools ?? []).flatMap((tool) => (tool.type === 'function' ? [tool.function] : []));
   if (functions.length > 0) {
     if (toolResults.length > 0)

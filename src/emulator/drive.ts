@@ -26,6 +26,16 @@ export function drive(script: Generator<Pause, void, unknown>): Observable<never
         subscriber.complete();
         return;
       }
+      if (subscriber.closed) {
+        // Unsubscribed from inside the step (its teardown could not return the running script):
+        // return it now, so its `finally` blocks run (a streaming brain's iterator is told to stop).
+        try {
+          script.return();
+        } catch {
+          // a `finally` that throws: the script is stopped all the same
+        }
+        return;
+      }
       const pause = step.value;
       // A brain's delay may be longer than a timer holds: longTimer never fires early.
       waiting = (typeof pause === 'number' ? longTimer(pause) : from(pause)).subscribe({

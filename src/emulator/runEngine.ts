@@ -156,11 +156,13 @@ export class RunEngine {
 
   private playTurn(record: RunRecord): void {
     const control = this.control(record);
-    control.work = drive(
+    // The turn's signal: aborted when its work ends, however (see BrainContext.signal).
+    const turn = new AbortController();
+    const work = drive(
       turnScript(record, {
         ops: this.ops,
         latencyMs: this.latencyMs,
-        askBrain: () => askBrain(this.brain, () => this.context(record, control)),
+        askBrain: () => askBrain(this.brain, () => this.context(record, control, turn.signal)),
       }),
     ).subscribe({
       error: (error: unknown) =>
@@ -168,15 +170,17 @@ export class RunEngine {
           last_error: { code: 'server_error', message: `The brain failed: ${describeError(error)}` },
         }),
     });
+    work.add(() => turn.abort());
+    control.work = work;
   }
 
-  private context(record: RunRecord, control: Control): BrainContext {
+  private context(record: RunRecord, control: Control, signal: AbortSignal): BrainContext {
     const thread = this.store.thread(record.run.thread_id);
     const lastUser = [...thread.messages].reverse().find((m) => m.role === 'user');
     const lastUserText = (lastUser?.content ?? [])
       .flatMap((block) => (block.type === 'text' ? [block.text.value] : []))
       .join('\n');
-    return structuredClone({
+    const copy = structuredClone({
       api: 'assistants',
       assistant: record.assistant,
       thread: thread.thread,
@@ -185,6 +189,7 @@ export class RunEngine {
       lastUserText,
       toolResults: control.toolResults,
       turn: control.turn,
-    });
+    } as const);
+    return { ...copy, signal };
   }
 }

@@ -5,13 +5,15 @@ import type {
   BrainFileSearchAction,
   BrainFunctionCallsAction,
   BrainIncompleteAction,
+  BrainText,
 } from './Brain';
-import { type Citations, callArguments, checkFunctionCalls, splitWords, textChunks } from './brainActions';
+import { type Citations, callArguments, checkFunctionCalls, splitWords } from './brainActions';
 import { nowSeconds } from './clock';
 import type { Pause } from './drive';
 import { newId } from './ids';
 import type { RunOps } from './runOps';
 import type { RunRecord } from './store';
+import { streamText, textSource } from './textStream';
 
 /** What a turn script needs from the engine. */
 export interface ScriptEnv {
@@ -69,30 +71,34 @@ export function* turnScript(record: RunRecord, env: ScriptEnv): Generator<Pause,
   ops.endRun(record, 'completed');
 }
 
-/** Streams a message; returns `false` when it ended the run `incomplete`. */
+/** Streams a message; returns `false` when it ended the run (`incomplete`, or `failed` by its text stream). */
 function* textMessage(
   record: RunRecord,
   { ops, latencyMs }: ScriptEnv,
-  text: string | readonly string[],
+  text: BrainText,
   incomplete?: BrainIncompleteAction,
   citations: Citations = {},
 ): Generator<Pause, boolean, unknown> {
-  const chunks = textChunks(text, citations);
+  const source = textSource(text, citations);
   yield latencyMs;
   const { message, step } = ops.createMessage(record);
   const limit = record.run.max_completion_tokens;
   const spent = ops.completionTokens(record);
   let written = 0;
-  let truncated = false;
-  for (const chunk of chunks) {
-    if (typeof limit === 'number' && spent + written >= limit) {
-      truncated = true;
-      break;
-    }
-    yield latencyMs;
-    ops.appendText(record, message, chunk, Object.hasOwn(citations, chunk) ? citations[chunk] : undefined);
-    written++;
+  const end = yield* streamText(source, {
+    latencyMs,
+    full: () => typeof limit === 'number' && spent + written >= limit,
+    write: (chunk) => {
+      ops.appendText(record, message, chunk, Object.hasOwn(citations, chunk) ? citations[chunk] : undefined);
+      written++;
+    },
+  });
+  if (typeof end === 'object') {
+    // The open message and step end with the run (`incomplete` / `failed`).
+    ops.endRun(record, 'failed', { last_error: { code: 'server_error', message: end.failed } });
+    return false;
   }
+  const truncated = end === 'limit';
   yield latencyMs;
   const incompleteReason = incomplete ? (incomplete.reason ?? 'max_completion_tokens') : undefined;
   ops.finishMessage(record, message, truncated || incompleteReason ? 'incomplete' : 'completed');

@@ -25,6 +25,7 @@ const context = (
     lastUserText,
     toolResults,
     turn: toolResults.length > 0 ? 1 : 0,
+    signal: new AbortController().signal,
   }) satisfies BrainContext;
 
 const fn = (name: string): AssistantTool => ({ type: 'function', function: { name } });

@@ -21,6 +21,7 @@ const context = (lastUserText: string, tools: AssistantTool[] = []) =>
     lastUserText,
     toolResults: [],
     turn: 0,
+    signal: new AbortController().signal,
   }) satisfies BrainContext;
 
 const weather: AssistantTool = { type: 'function', function: { name: 'get_weather' } };

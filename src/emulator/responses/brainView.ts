@@ -55,10 +55,14 @@ function asMessage(item: StoredItem, threadId: string, createdAt: number): Messa
 }
 
 /**
- * The brain's view of a response (see `BrainContext.api`), as a copy. Counts what the model reads
- * as the response's input tokens on the way.
+ * The brain's view of a response (see `BrainContext.api`), as a copy, with the turn's `signal`.
+ * Counts what the model reads as the response's input tokens on the way.
  */
-export function brainContext(store: ResponseStore, record: ResponseRecord): BrainContext {
+export function brainContext(
+  store: ResponseStore,
+  record: ResponseRecord,
+  signal: AbortSignal,
+): BrainContext {
   const { response } = record;
   const items = contextItems(store, record);
   const threadId = response.conversation?.id ?? chainOf(store, record)[0]?.response.id ?? response.id;
@@ -69,7 +73,7 @@ export function brainContext(store: ResponseStore, record: ResponseRecord): Brai
     countWords(response.instructions),
   );
   const tools = assistantTools(response.tools);
-  return structuredClone({
+  const copy = structuredClone({
     api: 'responses',
     response: response as unknown as ResponseObject,
     assistant: {
@@ -97,5 +101,6 @@ export function brainContext(store: ResponseStore, record: ResponseRecord): Brai
     lastUserText: lastUser?.content[0]?.type === 'text' ? lastUser.content[0].text.value : '',
     toolResults: record.toolResults,
     turn: record.turn,
-  });
+  } as const);
+  return { ...copy, signal };
 }

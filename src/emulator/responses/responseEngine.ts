@@ -86,20 +86,21 @@ export class ResponseEngine {
     const id = record.response.id;
     this.ops.lifecycle(record, 'response.created');
     if (record.response.background) this.ops.lifecycle(record, 'response.queued');
+    // The turn's signal: aborted when its work ends, however (see BrainContext.signal).
+    const turn = new AbortController();
     const script = responseScript(record, {
       ops: this.ops,
       latencyMs: this.latencyMs,
-      askBrain: () => askBrain(this.brain, () => brainContext(this.store, record)),
+      askBrain: () => askBrain(this.brain, () => brainContext(this.store, record, turn.signal)),
     });
-    this.work.set(
-      id,
-      drive(script).subscribe({
-        error: (error: unknown) =>
-          this.ops.end(record, 'failed', {
-            error: { code: 'server_error', message: `The brain failed: ${describeError(error)}` },
-          }),
-      }),
-    );
+    const work = drive(script).subscribe({
+      error: (error: unknown) =>
+        this.ops.end(record, 'failed', {
+          error: { code: 'server_error', message: `The brain failed: ${describeError(error)}` },
+        }),
+    });
+    work.add(() => turn.abort());
+    if (!work.closed) this.work.set(id, work);
   }
 
   /** Cancels an active response: it stops where it is, `cancelled`, and its streams end. */

@@ -4,6 +4,7 @@ import type {
   BrainFileSearchAction,
   BrainFunctionCallsAction,
   BrainIncompleteAction,
+  BrainText,
 } from '../Brain';
 import {
   argumentChunks,
@@ -11,10 +12,10 @@ import {
   callArguments,
   checkFunctionCalls,
   splitWords,
-  textChunks,
 } from '../brainActions';
 import type { Pause } from '../drive';
 import { newId } from '../ids';
+import { streamText, textSource } from '../textStream';
 import type { StoredItem } from './objects';
 import type { ResponseOps } from './responseOps';
 import type { ResponseRecord } from './store';
@@ -83,41 +84,45 @@ export function* responseScript(
 }
 
 /**
- * An output message streamed in chunks; returns `false` when it ended the response `incomplete`
- * (`max_output_tokens` spent, one chunk = one token, or an `incomplete` action).
+ * An output message streamed in chunks; returns `false` when it ended the response: `incomplete`
+ * (`max_output_tokens` spent, one chunk = one token, or an `incomplete` action) or `failed` (its
+ * text stream failed).
  */
 function* text(
   record: ResponseRecord,
   { ops, latencyMs }: ResponseScriptEnv,
-  content: string | readonly string[],
+  content: BrainText,
   incomplete?: BrainIncompleteAction,
   citations: Citations = {},
 ): Generator<Pause, boolean, unknown> {
-  const chunks = textChunks(content, citations);
+  const source = textSource(content, citations);
   yield latencyMs;
   const open = ops.beginText(record);
   const limit = record.response.max_output_tokens;
-  let truncated = false;
-  for (const chunk of chunks) {
-    if (typeof limit === 'number' && record.tokens.output >= limit) {
-      truncated = true;
-      break;
-    }
-    yield latencyMs;
-    const fileId = Object.hasOwn(citations, chunk) ? citations[chunk] : undefined;
-    const annotation =
-      fileId === undefined
-        ? undefined
-        : {
-            type: 'file_citation',
-            file_id: fileId,
-            index: open.part.text.length,
-            filename: fileName(record, fileId),
-          };
-    ops.appendText(record, open, chunk, annotation);
+  const end = yield* streamText(source, {
+    latencyMs,
+    full: () => typeof limit === 'number' && record.tokens.output >= limit,
+    write: (chunk) => {
+      const fileId = Object.hasOwn(citations, chunk) ? citations[chunk] : undefined;
+      const annotation =
+        fileId === undefined
+          ? undefined
+          : {
+              type: 'file_citation',
+              file_id: fileId,
+              index: open.part.text.length,
+              filename: fileName(record, fileId),
+            };
+      ops.appendText(record, open, chunk, annotation);
+    },
+  });
+  if (typeof end === 'object') {
+    // The open message ends `incomplete` with the response.
+    ops.end(record, 'failed', { error: { code: 'server_error', message: end.failed } });
+    return false;
   }
   yield latencyMs;
-  const ended = truncated || incomplete !== undefined;
+  const ended = end === 'limit' || incomplete !== undefined;
   ops.finishText(record, open, ended ? 'incomplete' : 'completed');
   if (!ended) return true;
   ops.end(record, 'incomplete', { incomplete_details: { reason: 'max_output_tokens' } });
