@@ -18,10 +18,19 @@ import { fileSource, stringField, urlSource } from './citations';
  * The UI message of a response, or of a chain of them (one per tool round): a step per response,
  * a text part per output text or refusal part (`<item id>:<content index>`), a reasoning part per
  * summary part (`<item id>:summary:<index>`) or reasoning text, a tool part per function call
- * (its output from `response.function_call_output`) and per built-in tool call
- * (provider-executed), citations as sources, each response's status as `data-run-status`.
+ * (its output from `response.function_call_output`) and per other tool call (built-in ones
+ * provider-executed, with their outputs), citations as sources, each response's status as `data-run-status`.
  * Events at or below a response's last `sequence_number` are replays and write nothing. Internal.
  */
+/** The `*_call` items of the tools the server runs itself (the others wait for the caller). */
+const SERVER_TOOLS: ReadonlySet<string> = new Set([
+  'file_search_call',
+  'web_search_call',
+  'code_interpreter_call',
+  'image_generation_call',
+  'mcp_call',
+]);
+
 export function responseEventChunks(writer: ChunkWriter): FamilyChunks<ResponseEvent> {
   /** Function call item id → call id (the argument events name the item, the protocol the call). */
   const callOfItem = new Map<string, string>();
@@ -89,28 +98,34 @@ export function responseEventChunks(writer: ChunkWriter): FamilyChunks<ResponseE
           writer.complete('reasoning', `${id}:reasoning:${i}`, c?.text);
         });
     } else if (value.type.endsWith('_call') && typeof value.id === 'string') {
-      builtIn(value as Record<string, unknown> & { id: string; type: string }, final);
+      otherCall(value as Record<string, unknown> & { id: string; type: string }, final);
     }
   };
 
-  /** A built-in tool (file search, web search, code interpreter, MCP …), run by the server. */
-  const builtIn = (call: Record<string, unknown> & { id: string; type: string }, final: boolean) => {
-    const name = call.type.slice(0, -'_call'.length);
+  /**
+   * Another tool's call: a built-in tool the server runs (file search, web search, code
+   * interpreter, image generation, MCP), with its outputs; or one the caller answers in a later
+   * request (computer use, shell, custom tools), shown with its input only.
+   */
+  const otherCall = (call: Record<string, unknown> & { id: string; type: string }, final: boolean) => {
+    const byServer = SERVER_TOOLS.has(call.type);
+    const name =
+      call.type === 'custom_tool_call' && typeof call['name'] === 'string'
+        ? call['name']
+        : call.type.slice(0, -'_call'.length);
+    const { id, call_id, type, status, error, results, outputs, output, result, ...input } = call;
+    const toolCallId = typeof call_id === 'string' ? call_id : id;
     if (!final) {
-      writer.toolStart(call.id, name, true);
+      writer.toolStart(toolCallId, name, byServer);
       return;
     }
-    const { id, type, status, error, results, outputs, output, result, ...input } = call;
-    writer.toolInput(id, name, input, true);
+    writer.toolInput(toolCallId, name, input, byServer);
+    if (!byServer) return;
     if (status === 'failed' || status === 'incomplete' || (error !== undefined && error !== null)) {
-      writer.toolOutput(
-        id,
-        undefined,
-        stringField(error, 'message') ??
-          (typeof error === 'string' ? error : `The ${name} call ${status ?? 'failed'}.`),
-      );
+      const errorText = stringField(error, 'message') ?? (typeof error === 'string' ? error : undefined);
+      writer.toolOutput(toolCallId, undefined, errorText ?? `The ${name} call ${status ?? 'failed'}.`);
     } else if (status === 'completed' || status === undefined) {
-      writer.toolOutput(id, results ?? outputs ?? output ?? result ?? { status: 'completed' });
+      writer.toolOutput(toolCallId, results ?? outputs ?? output ?? result ?? { status: 'completed' });
     }
   };
 

@@ -342,6 +342,45 @@ describe('toUIMessageStream on Responses', () => {
     ]);
   });
 
+  it('shows a call the caller answers later (a custom tool, computer use) with its input only', () => {
+    const custom = {
+      type: 'custom_tool_call',
+      id: 'ctc_1',
+      call_id: 'call_c',
+      name: 'grep',
+      input: 'rxjs',
+      status: 'completed',
+    };
+    const computer = {
+      type: 'computer_call',
+      id: 'cu_1',
+      call_id: 'call_u',
+      action: { type: 'click' },
+      status: 'completed',
+    };
+    const events: ResponseEvent[] = [
+      ev('response.output_item.added', { output_index: 0, item: { ...custom, status: 'in_progress' } }, 1),
+      ev('response.output_item.done', { output_index: 0, item: custom }, 2),
+      ev('response.output_item.done', { output_index: 1, item: computer }, 3),
+    ];
+    expect(chunksOf(events).slice(1, -1)).toEqual([
+      { type: 'tool-input-start', toolCallId: 'call_c', toolName: 'grep' },
+      {
+        type: 'tool-input-available',
+        toolCallId: 'call_c',
+        toolName: 'grep',
+        input: { name: 'grep', input: 'rxjs' },
+      },
+      { type: 'tool-input-start', toolCallId: 'call_u', toolName: 'computer' },
+      {
+        type: 'tool-input-available',
+        toolCallId: 'call_u',
+        toolName: 'computer',
+        input: { action: { type: 'click' } },
+      },
+    ]);
+  });
+
   it('gives the reason of a failed or incomplete response in an error chunk, and aborts a cancelled one', () => {
     const ending = (r: ResponseObject) => chunksByEvent([life(`response.${r.status}`, r)]).at(-1);
     expect(
