@@ -44,10 +44,18 @@ export interface RunStateOptions {
  * @throws {TypeError} at once for a `pace` other than `'event'` or `'frame'`.
  */
 export function runState(options: RunStateOptions = {}): OperatorFunction<RunEvent, RunState> {
-  const { pace: every = 'event' } = options;
+  return paced('runState', options, scan(reduceRunState, initialRunState));
+}
+
+/** `snapshots`, paced as `options.pace` says (see {@link RunStateOptions}). Internal. */
+export function paced<E, S>(
+  where: string,
+  options: RunStateOptions,
+  snapshots: OperatorFunction<E, S>,
+): OperatorFunction<E, S> {
+  const { pace: every = 'event' } = options ?? {};
   if (every !== 'event' && every !== 'frame') {
-    throw new TypeError(`runState: pace must be 'event' or 'frame', got ${JSON.stringify(every)}.`);
+    throw new TypeError(`${where}: pace must be 'event' or 'frame', got ${JSON.stringify(every)}.`);
   }
-  const snapshots = scan(reduceRunState, initialRunState);
   return every === 'frame' ? (events$) => events$.pipe(snapshots, pace()) : snapshots;
 }

@@ -199,3 +199,17 @@ describe('finalResponse()', () => {
     expect(error.message).toMatch(/without any lifecycle event/);
   });
 });
+
+describe('responseState({ pace })', () => {
+  it("paces snapshots like runState's option, always delivering the last one", async () => {
+    const { lastValueFrom, of, toArray } = await import('rxjs');
+    const { responseState } = await import('../../src/responses/operators/responseState');
+    const { recordedStreams } = await import('../helpers/responsesFixtures');
+    const events = recordedStreams('StreamingResponses')[0] ?? [];
+    const every = await lastValueFrom(of(...events).pipe(responseState(), toArray()));
+    const framed = await lastValueFrom(of(...events).pipe(responseState({ pace: 'frame' }), toArray()));
+    expect(framed).toHaveLength(1); // a synchronous source: only the last snapshot
+    expect(framed[0]).toEqual(every.at(-1));
+    expect(() => responseState({ pace: 'sometimes' as never })).toThrow(/responseState: pace must be/);
+  });
+});

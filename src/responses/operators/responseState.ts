@@ -1,4 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
+import { paced, type RunStateOptions } from '../../operators/runState';
 import type { ResponseEvent } from '../ResponseEvent';
 import { initialResponseState, type ResponseState } from '../state/ResponseState';
 import { reduceResponseState } from '../state/reduceResponseState';
@@ -20,6 +21,9 @@ import { reduceResponseState } from '../state/reduceResponseState';
  * emits nothing. The reducer is {@link reduceResponseState}, exported for stores that fold events
  * themselves.
  *
+ * `{ pace: 'frame' }` emits at most one snapshot per animation frame in a browser (per macrotask
+ * elsewhere), always the last one, as `runState` does.
+ *
  * @example
  * ```ts
  * import { createResponse, responseState } from 'rxjs-assistants';
@@ -29,28 +33,30 @@ import { reduceResponseState } from '../state/reduceResponseState';
  *   .subscribe((state) => render(state.output, state.status));
  * ```
  */
-export function responseState(): OperatorFunction<ResponseEvent, ResponseState> {
-  // One subscriber instead of scan + distinctUntilChanged: this runs once per delta, and each
-  // operator in a chain costs a call per event (about 50 ns per event on the bench's stream).
-  return (source) =>
-    new Observable<ResponseState>((subscriber) => {
-      let state = initialResponseState;
-      return source.subscribe({
-        next: (event) => {
-          let next: ResponseState;
-          // As scan would: an event whose getter throws ends the stream with that error.
-          try {
-            next = reduceResponseState(state, event);
-          } catch (error) {
-            subscriber.error(error);
-            return;
-          }
-          if (next === state) return;
-          state = next;
-          subscriber.next(next);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-    });
+export function responseState(options: RunStateOptions = {}): OperatorFunction<ResponseEvent, ResponseState> {
+  return paced('responseState', options, snapshots);
 }
+
+// One subscriber instead of scan + distinctUntilChanged: this runs once per delta, and each
+// operator in a chain costs a call per event (about 50 ns per event on the bench's stream).
+const snapshots: OperatorFunction<ResponseEvent, ResponseState> = (source) =>
+  new Observable<ResponseState>((subscriber) => {
+    let state = initialResponseState;
+    return source.subscribe({
+      next: (event) => {
+        let next: ResponseState;
+        // As scan would: an event whose getter throws ends the stream with that error.
+        try {
+          next = reduceResponseState(state, event);
+        } catch (error) {
+          subscriber.error(error);
+          return;
+        }
+        if (next === state) return;
+        state = next;
+        subscriber.next(next);
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    });
+  });
