@@ -166,6 +166,7 @@ export { ResponseFailedError, RunFailedError, throwOnFailure } from './operators
 
 export { finalMessages } from './operators/finalMessages';
 export { finalRun, NoRunEventError } from './operators/finalRun';
+export type { RunStateOptions } from './operators/runState';
 export { runState } from './operators/runState';
 export { runStatus } from './operators/runStatus';
 export { textDeltas } from './operators/textDeltas';
@@ -187,6 +188,25 @@ export { toSSEResponse } from './relay/toSSEResponse';
 export type { RunState } from './state/RunState';
 export { initialRunState } from './state/RunState';
 export { reduceRunState } from './state/reduceRunState';
+
+// ui: runs and responses as the AI SDK's UI message stream (useChat, assistant-ui), and paced snapshots
+
+export { pace } from './ui/pace';
+export type { PipeUIMessageStreamOptions } from './ui/pipeUIMessageStreamToNodeResponse';
+export { pipeUIMessageStreamToNodeResponse } from './ui/pipeUIMessageStreamToNodeResponse';
+export type { ToUIMessageStreamOptions } from './ui/toUIMessageStream';
+export { toUIMessageStream } from './ui/toUIMessageStream';
+export type { UIMessageStreamResponseInit } from './ui/toUIMessageStreamResponse';
+export { toUIMessageStreamResponse } from './ui/toUIMessageStreamResponse';
+export type {
+  RunStatusData,
+  UIFinishReason,
+  UIJSONValue,
+  UIMessageStreamChunk,
+  UIMessageStreamChunkOf,
+  UIProviderMetadata,
+} from './ui/UIMessageStreamChunk';
+export type { UIMessageFramesOptions } from './ui/uiMessageFrames';
 
 // responses: a Responses API (background) response as one cold Observable, on the same engine
 

@@ -8,13 +8,13 @@ import {
   handleRequiresAction,
   isRunStatusEvent,
   isTerminalStatus,
+  pipeUIMessageStreamToNodeResponse,
   type ResponseEvent,
   type RunEvent,
   type RunRef,
   type RunStatus,
   watchRun,
 } from '../../src/index';
-import { pipeUIMessageStreamToNodeResponse } from '../../src/ui/pipeUIMessageStreamToNodeResponse';
 import { getWeather, weatherFunction } from './tools';
 
 /** Which API answers a chat: an Assistants run on the chat's thread, or a response in its conversation. */

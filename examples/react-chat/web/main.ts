@@ -1,7 +1,7 @@
 import { type UIMessage, useChat } from '@ai-sdk/react';
 import { type FormEvent, createElement as h, type ReactNode, StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { RunStatusData } from '../../../src/ui/UIMessageStreamChunk';
+import type { RunStatusData } from '../../../src/index';
 
 /**
  * The chat page: `useChat` from `@ai-sdk/react` with its default transport (`POST /api/chat`),
