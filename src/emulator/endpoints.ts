@@ -57,6 +57,9 @@ const ROUTES: readonly Route[] = ENDPOINT_ENTRIES.filter(([, e]) => !e.streams &
   })
   .sort((a, b) => b.literals - a.literals);
 
+/** Every endpoint name, as fault rules may name them (`on`). */
+export const ENDPOINT_NAMES: ReadonlySet<string> = new Set(ROUTES.map((route) => route.endpoint));
+
 /**
  * The endpoint a method and path name, with the path's ids in order and where a request to it
  * asks for a stream; `undefined` when none.

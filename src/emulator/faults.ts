@@ -1,5 +1,5 @@
 import { checkDuration } from '../core/limits';
-import type { EndpointName } from './endpoints';
+import { ENDPOINT_NAMES, type EndpointName } from './endpoints';
 import { createPrng } from './prng';
 
 /** Which requests a fault rule applies to, and how often. */
@@ -85,6 +85,10 @@ export type FaultInjector = (endpoint: EndpointName, stream: boolean) => FaultDe
 
 /** Builds the injector for `faults` (none: never fires). Throws a `TypeError` for a malformed rule. */
 export function createFaultInjector(faults: EmulatorFaults | undefined): FaultInjector {
+  if (faults !== undefined && (faults === null || typeof faults !== 'object' || !Array.isArray(faults.rules)))
+    throw new TypeError("faults must be an object with a 'rules' array, e.g. { seed: 1, rules: [] }.");
+  if (faults?.seed !== undefined && !Number.isSafeInteger(faults.seed))
+    throw new TypeError(`faults.seed must be a whole number, got ${String(faults.seed)}.`);
   const rules = faults?.rules ?? [];
   rules.forEach(checkRule);
   const random = createPrng(faults?.seed ?? 1);
@@ -124,6 +128,8 @@ const appliesTo = (rule: FaultRule, endpoint: EndpointName, stream: boolean): bo
 
 function checkRule(rule: FaultRule, index: number): void {
   const where = `faults.rules[${index}]`;
+  if (rule === null || typeof rule !== 'object')
+    throw new TypeError(`${where} must be an object, e.g. { type: 'status', status: 503 }.`);
   if (!['status', 'latency', 'drop', 'error_event'].includes(rule.type))
     throw new TypeError(`${where}.type must be 'status', 'latency', 'drop' or 'error_event'.`);
   const p = rule.probability;
@@ -137,4 +143,18 @@ function checkRule(rule: FaultRule, index: number): void {
     throw new TypeError(`${where}.afterBytes must be a number >= 0.`);
   if (rule.type === 'error_event' && rule.afterEvents !== undefined && !(rule.afterEvents >= 0))
     throw new TypeError(`${where}.afterEvents must be a number >= 0.`);
+  for (const key of ['skip', 'times'] as const)
+    if (rule[key] !== undefined && !(rule[key] >= 0))
+      throw new TypeError(`${where}.${key} must be a number >= 0.`);
+  if (rule.stream !== undefined && typeof rule.stream !== 'boolean')
+    throw new TypeError(`${where}.stream must be true, false or absent.`);
+  // A misspelt endpoint would never match: the rule would silently never fire.
+  const on = rule.on === undefined ? [] : typeof rule.on === 'string' ? [rule.on] : rule.on;
+  if (!Array.isArray(on) && typeof rule.on !== 'string')
+    throw new TypeError(`${where}.on must be an endpoint name or a list of them, e.g. 'runs.create'.`);
+  for (const name of on)
+    if (!ENDPOINT_NAMES.has(name))
+      throw new TypeError(
+        `${where}.on names no endpoint: '${String(name)}'. Endpoints: ${[...ENDPOINT_NAMES].join(', ')}.`,
+      );
 }

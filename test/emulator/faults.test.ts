@@ -79,6 +79,24 @@ describe('status faults', () => {
       startEmulator({ faults: { rules: [{ type: 'latency', ms: 1, probability: 2 }] } }),
     ).rejects.toThrow(/faults\.rules\[0\]\.probability/);
   });
+
+  it('rejects what would silently never fire: a misspelt endpoint, rules that are not a list', async () => {
+    const misspelt = {
+      rules: [{ type: 'status', status: 503, on: 'runs.creat' }],
+    } as unknown as EmulatorFaults;
+    await expect(startEmulator({ faults: misspelt })).rejects.toThrow(
+      /faults\.rules\[0\]\.on names no endpoint: 'runs\.creat'\. Endpoints: .*runs\.create/,
+    );
+    const notList = { rules: { type: 'status', status: 503 } } as unknown as EmulatorFaults;
+    await expect(startEmulator({ faults: notList })).rejects.toThrow(/'rules' array/);
+    const notObject = { rules: [503] } as unknown as EmulatorFaults;
+    await expect(startEmulator({ faults: notObject })).rejects.toThrow(
+      /faults\.rules\[0\] must be an object/,
+    );
+    const badSkip = { rules: [{ type: 'latency', ms: 1, skip: -1 }] } as EmulatorFaults;
+    await expect(startEmulator({ faults: badSkip })).rejects.toThrow(/faults\.rules\[0\]\.skip/);
+    await expect(startEmulator({ faults: { seed: 1.5, rules: [] } })).rejects.toThrow(/faults\.seed/);
+  });
 });
 
 describe('latency', () => {
