@@ -75,6 +75,13 @@ export interface EmulatorOptions {
    * takes 0), or `Infinity` to keep everything. @default see {@link EmulatorLimits}
    */
   limits?: EmulatorLimits;
+  /**
+   * Called once per request when its answer has ended (a stream: when it ends, or its client
+   * leaves), with the request's log entry and how long the answer took, in ms. Called at once and
+   * kept nowhere, so it costs no memory (the CLI's `--log` prints these). An error it throws is
+   * reported on stderr and ignored. @default none
+   */
+  onRequest?: (request: Readonly<EmulatorRequest>, durationMs: number) => void;
 }
 
 /**

@@ -3,6 +3,8 @@ import type { Subscription } from 'rxjs';
 import { longTimer } from '../core/limits';
 import { type AccessPolicy, createAccessPolicy } from './access';
 import type { App, DeferredReply } from './app';
+import { describeError } from './askBrain';
+import { nowMs } from './clock';
 import type { EmulatorRequest } from './EmulatorOptions';
 import { matchEndpoint } from './endpoints';
 import type { FaultDecision, FaultInjector } from './faults';
@@ -24,6 +26,8 @@ export interface ServeContext {
   requestLogSize?: number;
   /** Holds every timer and stream of a request; `close()` unsubscribes it. */
   lifetime: Subscription;
+  /** Told of each request once its answer has ended (see `EmulatorOptions.onRequest`). */
+  onRequest?: ((request: Readonly<EmulatorRequest>, durationMs: number) => void) | undefined;
 }
 
 const LOOPBACK_ONLY = createAccessPolicy(false, [], '127.0.0.1');
@@ -51,6 +55,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: ServeConte
   };
   // A ring of the newest entries: a long-running emulator must not keep every request.
   ctx.requests.push(log);
+  if (ctx.onRequest) reportWhenClosed(res, log, ctx.onRequest);
   if (ctx.requests.length > requestLogSize) ctx.requests.splice(0, ctx.requests.length - requestLogSize);
   const headers: Record<string, string> = { 'x-request-id': newId('req'), 'openai-version': '2020-10-01' };
   const answer = (status: number, body: unknown, extra: Record<string, string> = {}) => {
@@ -135,6 +140,23 @@ function holdUntilClosed(subscription: Subscription, res: ServerResponse, ctx: S
   res.on('close', () => {
     subscription.unsubscribe();
     ctx.lifetime.remove(subscription);
+  });
+}
+
+/** Tells `onRequest` of the request once its answer has ended, however it ended. */
+function reportWhenClosed(
+  res: ServerResponse,
+  log: EmulatorRequest,
+  onRequest: NonNullable<ServeContext['onRequest']>,
+): void {
+  const startedMs = nowMs();
+  res.once('close', () => {
+    try {
+      onRequest(log, nowMs() - startedMs);
+    } catch (error) {
+      // A logger that fails must not take the server down, nor go unnoticed.
+      console.error(`rxjs-assistants emulator: onRequest threw: ${describeError(error)}`);
+    }
   });
 }
 

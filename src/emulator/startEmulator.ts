@@ -97,6 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cors = false,
     allowedHosts = [],
     limits: limitOptions = {},
+    onRequest,
   } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new TypeError(
@@ -109,6 +110,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw new TypeError("startEmulator: 'idempotentResponseCancel' must be a boolean.");
   if (typeof brain !== 'function')
     throw new TypeError("startEmulator: 'brain' must be a function (context) => actions.");
+  if (onRequest !== undefined && typeof onRequest !== 'function')
+    throw new TypeError("startEmulator: 'onRequest' must be a function (request, durationMs) => void.");
   const limits = checkLimits(limitOptions);
   const access = createAccessPolicy(cors, allowedHosts, host);
 
@@ -139,6 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       requests,
       requestLogSize: limits.requestLog,
       lifetime,
+      onRequest,
     }),
   );
   const boundPort = await listen(server, port, host);
