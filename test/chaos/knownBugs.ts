@@ -22,6 +22,17 @@ export const OPEN_BUGS = {
    * had ended (a 400 reported to onCancelError).
    */
   3: false,
+  /**
+   * src/responses/sources/snapshotEvents.ts (the polls of followResponse.ts): a response whose
+   * first snapshot is already ended (a poll-mode watch of it, or of a continuation
+   * handleFunctionCalls already created) shows its items before any event names it.
+   */
+  4: true,
+  /**
+   * src/responses/operators/handleFunctionCalls.ts: subscribed again, the operator watches a
+   * continuation it already created without showing the outputs it submitted for it.
+   */
+  5: true,
 } as const satisfies Record<number, boolean>;
 
 export type BugId = keyof typeof OPEN_BUGS;
@@ -86,3 +97,15 @@ export function judgeEmissions({
 /** An outcome label, marked when an open bug showed in the seed. */
 export const withBug = (label: string, bug: BugId | undefined): string =>
   bug === undefined ? label : `${label} — KNOWN BUG ${bug}: some events emitted twice`;
+
+/** How the open Responses bugs show in a seed. */
+const RESPONSE_BUG_SIGNS: Partial<Record<BugId, string>> = {
+  4: 'items shown before the event naming their response',
+  5: 'a re-subscription does not show the outputs it submitted',
+};
+
+/** An outcome label of a Responses row, marked with the open bugs that showed in the seed. */
+export const withResponseBugs = (label: string, bugs: Iterable<BugId>): string => {
+  const marks = [...new Set(bugs)].sort().map((bug) => `KNOWN BUG ${bug}: ${RESPONSE_BUG_SIGNS[bug]}`);
+  return marks.length === 0 ? label : `${label} — ${marks.join('; ')}`;
+};

@@ -13,7 +13,14 @@ import {
   responseRequests,
   settledResponses,
 } from './responsesKit';
-import { byResponse, callsOf, checkAgainstServer, judgeResponses } from './responsesProbes';
+import {
+  type BugNote,
+  byResponse,
+  callsOf,
+  checkAgainstServer,
+  judgeResponses,
+  noting,
+} from './responsesProbes';
 import type { RowContext, RowSpec } from './row';
 
 /**
@@ -99,6 +106,7 @@ async function burstSeed(
   seed: number,
   context: RowContext,
   ledger: HandlerLedger,
+  note: BugNote,
 ): Promise<SeedOutcome> {
   const plan = planFor(row, seed);
   const rng = rngFor(row, seed);
@@ -139,7 +147,7 @@ async function burstSeed(
     const longest = checkWaits(world.exchanges, status, retryAfterMs, maxRetries);
     check(longest <= attempts || restarts, `${longest} attempts in a row got ${status}: retries not bounded`);
     const polls = received(world, 'responses.retrieve', false).length;
-    const judged = await judgeResponses(result.events, result.error === undefined);
+    const judged = await judgeResponses(result.events, result.error === undefined, note);
     const server = await settledResponses(world);
     const requests = responseRequests(world.exchanges);
     const created = requests.creates.filter((e) => e.status === 200).length;
@@ -220,6 +228,6 @@ export function responseBurstRow(kind: BurstKind, row: string, scenario: string,
     scenario,
     file,
     concurrency: 40,
-    seed: (seed, context, ledger) => burstSeed(kind, row, seed, context, ledger),
+    seed: noting((seed, context, ledger, note) => burstSeed(kind, row, seed, context, ledger, note)),
   };
 }

@@ -12,7 +12,14 @@ import {
   settledResponses,
   startedElsewhere,
 } from './responsesKit';
-import { callsOf, chainSummary, checkAgainstServer, judgeResponses } from './responsesProbes';
+import {
+  type BugNote,
+  callsOf,
+  chainSummary,
+  checkAgainstServer,
+  judgeResponses,
+  noting,
+} from './responsesProbes';
 import type { RowContext, RowSpec } from './row';
 
 /**
@@ -125,6 +132,7 @@ async function cutSeed(
   seed: number,
   context: RowContext,
   ledger: HandlerLedger,
+  note: BugNote,
 ): Promise<SeedOutcome> {
   const plan = planFor(kind.name, seed);
   const rng = rngFor(kind.name, seed);
@@ -171,7 +179,7 @@ async function cutSeed(
     // What the client asked of the server (before the checks below read responses themselves).
     const reattaches = received(world, 'responses.retrieve', true).length;
     const polls = received(world, 'responses.retrieve', false).length;
-    const judged = await judgeResponses(result.events, result.error === undefined);
+    const judged = await judgeResponses(result.events, result.error === undefined, note);
     const server = await settledResponses(world);
     const posts = responseRequests(world.exchanges);
     check(posts.cancels.length === 0, `${posts.cancels.length} cancel requests`);
@@ -237,6 +245,8 @@ export function responseCutRow(kind: ResponseCutKind, file: string): RowSpec {
     scenario: kind.scenario,
     file,
     concurrency: 24,
-    ...withReference((reference, seed, context, ledger) => cutSeed(kind, reference, seed, context, ledger)),
+    ...withReference((reference, seed, context, ledger) =>
+      noting((n, c, l, note) => cutSeed(kind, reference, n, c, l, note))(seed, context, ledger),
+    ),
   };
 }

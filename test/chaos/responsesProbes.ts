@@ -6,8 +6,12 @@ import {
   type ResponseEvent,
 } from '../../src/responses/ResponseEvent';
 import type { ResponseFunctionCall, ResponseObject, ResponseOutputItem } from '../../src/responses/types';
+import type { SeedOutcome } from './harness';
 import { check } from './harness';
+import { type BugId, OPEN_BUGS, withResponseBugs } from './knownBugs';
+import type { HandlerLedger } from './plan';
 import { serverResponse } from './responsesKit';
+import type { RowContext } from './row';
 import type { World } from './world';
 
 /**
@@ -25,10 +29,16 @@ export interface ShownResponse {
   final: ResponseObject | undefined;
 }
 
-/** The responses the events show, in order (an event belongs to the response last named). */
-export function byResponse(events: readonly ResponseEvent[]): ShownResponse[] {
+/**
+ * The responses the events show, in order: an event belongs to the response last named, and one
+ * that comes before any event names its response (none yet, or the last one named had ended) to
+ * the next one named. Those are `orphans`: a stream never has any (open bug 4 makes them).
+ */
+export function byResponse(events: readonly ResponseEvent[]): ShownResponse[] & { orphans: number } {
   const shown: ShownResponse[] = [];
   let current: ShownResponse | undefined;
+  let waiting: ResponseEvent[] = [];
+  let orphans = 0;
   for (const event of events) {
     if (event.type === 'response.function_call_output') continue;
     if (isResponseLifecycleEvent(event)) {
@@ -38,11 +48,16 @@ export function byResponse(events: readonly ResponseEvent[]): ShownResponse[] {
         current = { id, events: [], final: undefined };
         shown.push(current);
       }
+      current.events.push(...waiting);
+      waiting = [];
       if (isTerminalResponseStatus(event.response.status)) current.final = event.response;
-    }
-    current?.events.push(event);
+      current.events.push(event);
+    } else if (current === undefined || current.final !== undefined) {
+      orphans++;
+      waiting.push(event);
+    } else current.events.push(event);
   }
-  return shown;
+  return Object.assign(shown, { orphans });
 }
 
 type Part = { type?: string; text?: unknown };
@@ -124,6 +139,8 @@ function unrebuilt(response: ShownResponse): string[] {
 /** What a seed's events showed, once checked. */
 export interface JudgedResponses {
   responses: ShownResponse[];
+  /** Open bugs that explain what the checks saw (the seed passes with them marked). */
+  bugs: BugId[];
   /** The final responses, in chain order. */
   finals: ResponseObject[];
   /** Every text delta (the library's `textDeltas()`), joined. */
@@ -138,8 +155,14 @@ export interface JudgedResponses {
 export async function judgeResponses(
   events: readonly ResponseEvent[],
   complete: boolean,
+  note?: BugNote,
 ): Promise<JudgedResponses> {
   const responses = byResponse(events);
+  const bugs: BugId[] = [];
+  if (responses.orphans > 0) {
+    check(OPEN_BUGS[4], () => `${responses.orphans} events shown before any event naming their response`);
+    bugs.push(4);
+  }
   const repeated = responses.flatMap(repeatedIn);
   const outputs = events.flatMap((e) => (e.type === 'response.function_call_output' ? [e.item.call_id] : []));
   for (const id of new Set(outputs.filter((id, i) => outputs.indexOf(id) !== i)))
@@ -157,7 +180,8 @@ export async function judgeResponses(
       () => `text deltas do not add up:\n deltas ${JSON.stringify(deltas)}\n output ${JSON.stringify(text)}`,
     );
   }
-  return { responses, finals, deltas };
+  note?.(...bugs);
+  return { responses, finals, deltas, bugs };
 }
 
 /** Each final response equals (status and output) the response the server stores under its id. */
@@ -185,3 +209,15 @@ export const chainSummary = (finals: readonly ResponseObject[]): string =>
       }),
     ]),
   );
+
+/** Notes the open bugs a seed showed. */
+export type BugNote = (...bugs: BugId[]) => void;
+
+/** A seed of a Responses row whose outcome label is marked with the open bugs it noted. */
+export const noting =
+  (seed: (seed: number, context: RowContext, ledger: HandlerLedger, note: BugNote) => Promise<SeedOutcome>) =>
+  async (n: number, context: RowContext, ledger: HandlerLedger): Promise<SeedOutcome> => {
+    const bugs: BugId[] = [];
+    const result = await seed(n, context, ledger, (...more) => bugs.push(...more));
+    return { ...result, outcome: withResponseBugs(result.outcome, bugs) };
+  };

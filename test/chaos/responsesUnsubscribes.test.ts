@@ -12,7 +12,7 @@ import {
   settledResponses,
   startedElsewhere,
 } from './responsesKit';
-import { byResponse, callsOf, checkAgainstServer, judgeResponses } from './responsesProbes';
+import { byResponse, callsOf, checkAgainstServer, judgeResponses, noting } from './responsesProbes';
 import { runRow } from './row';
 
 // Row: the subscriber of a Responses pipeline (createResponse → handleFunctionCalls, or a watcher:
@@ -36,7 +36,7 @@ describe('fault matrix: Responses unsubscribes at random moments', () => {
         'Responses: unsubscribe at a random moment (at subscribe, after the k-th event, after t ms, as a handler starts), creator or watcher, stream or poll mode',
       file: FILE,
       concurrency: 30,
-      seed: async (seed, context, ledger) => {
+      seed: noting(async (seed, context, ledger, note) => {
         const plan = planFor(ROW, seed);
         const rng = rngFor(ROW, seed);
         const mode = rng.pick(['stream', 'poll'] as const);
@@ -97,7 +97,7 @@ describe('fault matrix: Responses unsubscribes at random moments', () => {
             ...(moment === 'handler' ? { onHandler: (_call, stop) => stop() } : {}),
           });
           check(result.error === undefined, () => `errored: ${String(result.error)}`);
-          const judged = await judgeResponses(result.events, !result.unsubscribed);
+          const judged = await judgeResponses(result.events, !result.unsubscribed, note);
           // A cancel sent as the pipeline left may still be on its way (the machine may be busy), or
           // waiting to retry: wait for the client's cancel requests to end, and to have arrived.
           await waitFor(
@@ -200,7 +200,7 @@ describe('fault matrix: Responses unsubscribes at random moments', () => {
         } finally {
           await world.close();
         }
-      },
+      }),
     }),
   );
 });
