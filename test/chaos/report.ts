@@ -56,6 +56,22 @@ const BUGS: { id: number | 'emulator'; test: string; where: string; what: string
     what: 'A poll reads the run `completed`, then listing its steps or messages fails (an HTTP error, a redirect, an endless body, a list that never advances). The source errors before it emitted the status, so its tracker does not know the run ended, and it sends a cancel for a run it read ended; the 400 reaches `onCancelError` as an error.',
     fix: 'Fixed: a poll that reads a terminal status records it (`endedOnServer`) before listing, so a failure after it ends the source without a cancel.',
   },
+  {
+    id: 4,
+    test: 'bug 4 (src/responses/sources/snapshotEvents.ts): a poll-mode watch of a response that has ended names the response before its items',
+    where:
+      '`src/responses/sources/snapshotEvents.ts` (`snapshotEvents`: a status event only for a running status; a terminal one comes last), used by the polls of `src/responses/sources/followResponse.ts`',
+    what: "When the first snapshot a source reads of a response is already ended (`watchResponse` in poll mode, or in stream mode when re-attaching is refused, on a response that has ended; and `handleFunctionCalls` subscribed again, which watches a continuation it created, ended by then), the source emits the response's `output_item.added`, deltas and `done` events before any event names the response, and its terminal event last. A stream always starts with `response.created`. In a chain the continuation's items follow the previous response's `response.completed` unannounced: `toUIMessageStream` writes its text outside any step (after the previous step's `finish-step`, before the continuation's `start-step`), and a consumer that groups events by the response last named gives them to the previous response. Input: `watchResponse(client, { responseId }, { mode: 'poll' })` on a completed response; observed: `response.output_item.added … response.completed`; expected: a lifecycle event naming it first.",
+    fix: "When a snapshot is the first thing shown of a response (`shown.status === undefined`) and it has ended, lead with a lifecycle event naming it (`createdEvent(response)`, as a non-streaming create's answer does), then its items, then the terminal event.",
+  },
+  {
+    id: 5,
+    test: 'bug 5 (src/responses/operators/handleFunctionCalls.ts): subscribed again, the operator shows the outputs it submitted before the continuation it watches',
+    where:
+      '`src/responses/operators/handleFunctionCalls.ts`, `round`: `if (known !== undefined) return follow(watchResponse(…))`',
+    what: 'A `call_id` runs once per operator instance and a continuation is created once; subscribed again (a `retry()` after a poll error, a second subscriber, React StrictMode), the operator watches the continuation it already created, but does not emit the `response.function_call_output` events of the outputs it submitted (they are in its ledger). That subscription shows the calls without outputs: `responseState().toolOutputs` is empty, `toUIMessageStream` never writes `tool-output-available`. DESIGN §7: "The submitted outputs are visible in the stream (so UIs can show them)." Input: `chain$ = watchResponse(A, poll).pipe(handleFunctionCalls(…))`, subscribed twice; observed: the second subscription has no `response.function_call_output`; expected: the same outputs as the first.',
+    fix: 'On the known-continuation path, emit the recorded outputs (`ledger.output(call_id)` for each call) as `response.function_call_output` before watching the continuation, as the first subscription did.',
+  },
 ];
 
 /**
@@ -125,7 +141,7 @@ const CHECKS: { rows: string[]; text: string }[] = [
   },
   {
     rows: ['responses-tools'],
-    text: "`handleFunctionCalls` over 1–3 rounds of 1–3 parallel calls (some to a function without handler, some handlers throwing or rejecting, under `onError: 'submit'`; others answering at once, asynchronously or after 15 ms), chained by `previous_response_id` or by a conversation, stream or poll mode, handler concurrency 1, 2 or unbounded, under a fault each round must survive (an `error` frame in a create stream, 1–2 × 429 on a continuation's create, 1–2 × 503 on polls). Completes; each call_id's handler ran exactly once (never for the missing function), its output shown once as `response.function_call_output` for the response that asked, equal to the handler's (or an `Error: …` string), and submitted in exactly one accepted continuation whose input answers exactly that response's calls; one continuation per round, chained to the response it answers (`previous_response_id`, or the same conversation); each failure reported once to `onToolError`; the final reply quotes every output; a conversation holds each call and each output once; final responses equal the server's, deltas add up, nothing twice.",
+    text: "`handleFunctionCalls` over 1–3 rounds of 1–3 parallel calls (some to a function without handler, some handlers throwing or rejecting, under `onError: 'submit'`; others answering at once, asynchronously or after 15 ms), after `createResponse` or, in 30 % of the seeds, after a watcher (`watchResponse` on a response another client started; 40 % of the watchers come once it has ended), chained by `previous_response_id` or by a conversation, stream or poll mode, handler concurrency 1, 2 or unbounded, under a fault each round must survive (an `error` frame in a create stream, 1–2 × 429 on a continuation's create, 1–2 × 503 on polls) or, for a polling watcher, 3 × 500 on a poll that errors the pipeline, which `retry()` subscribes again (the same operator instance: its last subscription is judged). Completes; each call_id's handler ran exactly once (never for the missing function), its output shown once as `response.function_call_output` for the response that asked, equal to the handler's (or an `Error: …` string), and submitted in exactly one accepted continuation whose input answers exactly that response's calls; one continuation per round, chained to the response it answers (`previous_response_id`, or the same conversation); each failure reported once to `onToolError`; the final reply quotes every output; a conversation holds each call and each output once; final responses equal the server's, deltas add up, nothing twice.",
   },
   {
     rows: ['unsubscribes'],
@@ -353,7 +369,7 @@ function build(): string {
   out.push('## Bugs found');
   out.push('');
   out.push(
-    'Each has a minimal deterministic reproduction: `test/chaos/regressions.test.ts` (library) and `test/chaos/emulatorDrops.test.ts` (emulator). While a library bug is open, the matrix runs every other check on the seeds it touches and files them under "KNOWN BUG n" instead of failing (see `test/chaos/knownBugs.ts`).',
+    'Each has a minimal deterministic reproduction: `test/chaos/regressions.test.ts` and `test/chaos/responsesRegressions.test.ts` (library) and `test/chaos/emulatorDrops.test.ts` (emulator). While a library bug is open, the matrix runs every other check on the seeds it touches and files them under "KNOWN BUG n" instead of failing (see `test/chaos/knownBugs.ts`).',
   );
   out.push('');
   out.push('| Bug | Where | What happens | Fix | Status (regression test) |');
