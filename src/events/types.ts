@@ -4,7 +4,18 @@
  * These are the library's own structural types. They are written so that the `openai` package's
  * types are assignable to them (a field the SDK declares is never narrower here), and they say
  * nothing about extra fields: whatever else the server sends is kept at run time, never rejected.
- * Fields the real service omits on some endpoints (see the fixtures README) are optional.
+ *
+ * The other way round, a payload type is assignable to the SDK's where the wire allows: most
+ * content, delta and tool types are (test/types/openai.test.ts lists each type and direction).
+ * Runs, steps and messages cannot be, because the wire or the library's state holds values that
+ * the SDK's types exclude:
+ * - `Run.instructions` is `null` on the wire for an assistant without instructions (the SDK says
+ *   `string`), and 2024 servers send no `parallel_tool_calls`;
+ * - run steps carry `expires_at` and no `metadata` (the SDK: `expired_at`, `metadata`);
+ * - messages read from the messages endpoints lack `status`, `completed_at` and
+ *   `incomplete_details`, and a message or step that the reducer knows only from its deltas (a
+ *   resumed stream) has no `created_at` or `thread_id` yet;
+ * - `last_error.code` is an open set of strings here (the SDK lists three).
  */
 
 /** Key/value metadata attached to most objects. */
@@ -33,7 +44,13 @@ export interface FunctionDefinition {
 /** A tool an assistant or a run may use. */
 export type AssistantTool =
   | { type: 'code_interpreter' }
-  | { type: 'file_search'; file_search?: unknown }
+  | {
+      type: 'file_search';
+      file_search?: {
+        max_num_results?: number;
+        ranking_options?: { score_threshold: number; ranker?: 'auto' | 'default_2024_08_21' };
+      };
+    }
   | { type: 'function'; function: FunctionDefinition };
 
 /** Token usage of a run or a run step. */
@@ -62,12 +79,16 @@ export interface RequiredAction {
   submit_tool_outputs: { tool_calls: RequiredActionFunctionToolCall[] };
 }
 
-/** An Assistants run (`object: "thread.run"`). */
+/**
+ * An Assistants run (`object: "thread.run"`). The ids, `created_at`, `model`, `instructions`,
+ * `tools` and `metadata`, which every run payload carries, are required. Not assignable to the
+ * SDK's `Run`: the wire sends `instructions: null`, which the SDK types as `string`.
+ */
 export interface Run {
   id: string;
-  object?: 'thread.run';
-  created_at?: number;
-  assistant_id?: string;
+  object: 'thread.run';
+  created_at: number;
+  assistant_id: string;
   thread_id: string;
   status: RunStatus;
   started_at?: number | null;
@@ -78,10 +99,11 @@ export interface Run {
   required_action?: RequiredAction | null;
   last_error?: LastError | null;
   incomplete_details?: { reason?: string } | null;
-  model?: string;
-  instructions?: string | null;
-  tools?: AssistantTool[];
-  metadata?: Metadata;
+  model: string;
+  /** `null` when neither the assistant nor the run gives instructions (the real service sends it so). */
+  instructions: string | null;
+  tools: AssistantTool[];
+  metadata: Metadata;
   usage?: Usage | null;
   temperature?: number | null;
   top_p?: number | null;
@@ -337,7 +359,7 @@ export interface FileSearchToolCallDelta {
   index: number;
   id?: string;
   type: 'file_search';
-  file_search?: unknown;
+  file_search: unknown;
 }
 
 export type ToolCallDelta = FunctionToolCallDelta | CodeInterpreterToolCallDelta | FileSearchToolCallDelta;
@@ -349,7 +371,7 @@ export type StepDetailsDelta =
 /** Payload of `thread.run.step.delta`. */
 export interface RunStepDelta {
   id: string;
-  object?: 'thread.run.step.delta';
+  object: 'thread.run.step.delta';
   delta: { step_details?: StepDetailsDelta };
 }
 
