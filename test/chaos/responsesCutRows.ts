@@ -36,7 +36,6 @@ const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
 /** One frame of a Responses SSE body: its end (bytes), type and `sequence_number`. */
 interface Frame {
   end: number;
-  bytes: number;
   type: string;
   sequence: number;
 }
@@ -46,11 +45,10 @@ function framesOf(body: string): Frame[] {
   let end = 0;
   for (const text of body.split('\n\n')) {
     if (text === '') continue;
-    const bytes = utf8Length(`${text}\n\n`);
-    end += bytes;
+    end += utf8Length(`${text}\n\n`);
     const data = /^data: (.*)$/m.exec(text)?.[1] ?? '{}';
     const parsed = JSON.parse(data) as { type?: string; sequence_number?: number };
-    frames.push({ end, bytes, type: String(parsed.type), sequence: parsed.sequence_number ?? -1 });
+    frames.push({ end, type: String(parsed.type), sequence: parsed.sequence_number ?? -1 });
   }
   return frames;
 }
