@@ -1,91 +1,88 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
+import type { Brain } from './Brain';
+import { CliUsageError, parseCliArgs } from './cliArgs';
+import { usage } from './cliFlags';
+import type { Emulator, EmulatorOptions } from './EmulatorOptions';
+import { loadBrain } from './loadBrain';
+import { boundedLineWriter, formatRequestLine } from './requestLogLine';
 import { startEmulator } from './startEmulator';
 
-// rxjs-assistants-emulator: runs the emulator until SIGINT/SIGTERM, for frontends and manual tries.
+// rxjs-assistants-emulator: runs the emulator until SIGINT/SIGTERM, beside an app in development.
+// Exit codes: 0 after a signal or --help, 2 for a bad flag or value, 1 when it cannot start.
 
-const USAGE = `Usage: rxjs-assistants-emulator [options]
+/** The flag that sets an option, to name it in startEmulator's messages. */
+const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
+  cors: 'cors',
+  allowedHosts: 'allowed-host',
+  host: 'host',
+  apiKey: 'api-key',
+};
 
-A local OpenAI Assistants v2 server (in memory) for development and tests.
-Point your client's baseURL at the printed URL.
-
-Options:
-  -p, --port N             Port to listen on (0 picks a free one). Default: 4010
-      --host ADDRESS       Interface to listen on. Default: 127.0.0.1 (loopback only)
-      --api-key KEY        Require "Authorization: Bearer KEY" (or "api-key: KEY"). Default: none
-      --latency-ms N       Pause before each event of a run. Default: 2
-      --poll-after-ms N    Send openai-poll-after-ms on run retrieval. Default: not sent
-      --cors [ORIGIN]      Let web pages call the emulator: from ORIGIN (repeatable, e.g.
-                           --cors http://localhost:5173), or from any origin when given alone.
-                           Default: off (requests with an Origin header get 403)
-      --allowed-host HOST  Also answer requests whose Host header names HOST (repeatable; '*' for
-                           any). Default: only 127.0.0.1, localhost, [::1] and the --host address
-  -h, --help               Show this help.
-
-Memory is bounded: the newest 1000 requests are logged, and 1000 assistants, 1000 threads,
-1000 runs and 1000 messages per thread are kept (the oldest go first).`;
-
-function numberOption(values: Record<string, unknown>, name: string): number | undefined {
-  const text = values[name];
-  if (typeof text !== 'string') return undefined;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0)
-    throw new TypeError(`--${name} must be a number >= 0, got '${text}'.`);
-  return value;
+/** Writes `message` to stderr, then exits with `code` (once the text is out, even to a pipe). */
+function exit(code: number, message: string): void {
+  process.stderr.write(`${message}\n`, () => process.exit(code));
 }
 
-/** `--cors` alone (last, or before another option) means any origin: parseArgs needs its value spelled out. */
-const withCorsValues = (args: readonly string[]): string[] =>
-  args.map((arg, i) => {
-    const next = args[i + 1];
-    return arg === '--cors' && (next === undefined || next.startsWith('-')) ? '--cors=*' : arg;
-  });
+/** A line saying what runs besides the defaults, or nothing. */
+function summary(brain: string | undefined, options: EmulatorOptions, log: boolean): string | undefined {
+  const parts = [
+    brain === undefined ? undefined : `brain ${brain}`,
+    options.faults
+      ? `${options.faults.rules.length} fault rule(s), seed ${options.faults.seed ?? 1}`
+      : undefined,
+    log ? 'logging requests' : undefined,
+  ].filter((part) => part !== undefined);
+  return parts.length > 0 ? `  ${parts.join('; ')}` : undefined;
+}
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: withCorsValues(process.argv.slice(2)),
-    options: {
-      port: { type: 'string', short: 'p' },
-      host: { type: 'string' },
-      'api-key': { type: 'string' },
-      'latency-ms': { type: 'string' },
-      'poll-after-ms': { type: 'string' },
-      cors: { type: 'string', multiple: true },
-      'allowed-host': { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
+async function main(args: readonly string[]): Promise<void> {
+  const config = parseCliArgs(args);
+  if (config.help) {
+    process.stdout.write(`${usage()}\n`);
     return;
   }
-  const port = numberOption(values, 'port') ?? 4010;
-  const latencyMs = numberOption(values, 'latency-ms');
-  const pollAfterMs = numberOption(values, 'poll-after-ms');
-  const cors = values.cors;
-  const emulator = await startEmulator({
-    port,
-    ...(values.host === undefined ? {} : { host: values.host }),
-    ...(values['api-key'] === undefined ? {} : { apiKey: values['api-key'] }),
-    ...(latencyMs === undefined ? {} : { latencyMs }),
-    ...(pollAfterMs === undefined ? {} : { pollAfterMs }),
-    ...(cors === undefined ? {} : { cors: cors.includes('*') ? true : cors }),
-    ...(values['allowed-host'] === undefined ? {} : { allowedHosts: values['allowed-host'] }),
-  });
-  console.log(`rxjs-assistants emulator listening on ${emulator.url}`);
+  const brain: Brain | undefined = config.brain === undefined ? undefined : await loadBrain(config.brain);
+  const writeLine = config.log ? boundedLineWriter(process.stdout) : undefined;
+  let emulator: Emulator;
+  try {
+    emulator = await startEmulator({
+      ...config.options,
+      ...(brain ? { brain } : {}),
+      ...(writeLine ? { onRequest: (request, ms) => writeLine(formatRequestLine(request, ms)) } : {}),
+    });
+  } catch (error) {
+    // An option startEmulator refuses is a bad value too; anything else (a port in use) is not.
+    if (error instanceof TypeError)
+      throw new CliUsageError(
+        error.message.replace(/^startEmulator: '(\w+)'/, (said, name: string) =>
+          FLAG_OF_OPTION[name] ? `--${FLAG_OF_OPTION[name]}` : said,
+        ),
+      );
+    throw error;
+  }
   const stop = (signal: NodeJS.Signals): void => {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    // A second signal while closing ends the process at once (see the handlers below).
+    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGTERM', () => process.exit(143));
     console.log(`${signal}: stopping`);
-    // Nothing else holds the event loop, so the process exits once the server is closed.
-    void emulator.close();
+    // A brain module may hold the event loop (a model's keep-alive sockets): exit once closed.
+    void emulator.close().then(() => process.stdout.write('', () => process.exit(0)));
   };
+  // Listening for signals before saying where it listens: whoever reads the URL may stop it at once.
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  console.log(`rxjs-assistants emulator listening on ${emulator.url}`);
+  const extra = summary(config.brain, config.options, config.log);
+  if (extra) console.log(extra);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  console.error(USAGE);
-  process.exitCode = 1;
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CliUsageError)
+    exit(
+      2,
+      `rxjs-assistants-emulator: ${error.message}\nRun rxjs-assistants-emulator --help for the options.`,
+    );
+  else exit(1, `rxjs-assistants-emulator: ${error instanceof Error ? error.message : String(error)}`);
 });

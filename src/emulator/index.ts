@@ -1,4 +1,4 @@
-// rxjs-assistants/emulator: a local Assistants v2 server (Node only).
+// rxjs-assistants/emulator: a local Assistants v2 and Responses server (Node only).
 export type {
   Brain,
   BrainAction,
@@ -9,6 +9,7 @@ export type {
   BrainFileSearchAction,
   BrainFunctionCallsAction,
   BrainIncompleteAction,
+  BrainText,
   BrainTextAction,
   BrainToolResult,
 } from './Brain';

@@ -1,54 +1,16 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bundledCli, runCli } from './cliHarness';
 
 // The `rxjs-assistants-emulator` bin, end to end: bundled from src/emulator/cli.ts (as tsup does
 // for the package), run with node, stopped with a signal. The file that ships (package.json's
-// `bin`, built by `npm run build`) is checked on its own for what only the build decides.
+// `bin`, built by `npm run build`) is checked on its own for what only the build decides. Each
+// flag is tested in cli.flags.test.ts.
 
-let dir = '';
-let cli = '';
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'emulator-cli-'));
-  cli = join(dir, 'cli.mjs');
-  await build({
-    entryPoints: ['src/emulator/cli.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: cli,
-    logLevel: 'silent',
-  });
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function run(args: string[]): {
-  child: ChildProcess;
-  exit: Promise<{ code: number | null; out: string; err: string }>;
-  line: Promise<string>;
-} {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  let resolveLine: (line: string) => void = () => {};
-  const line = new Promise<string>((resolve) => {
-    resolveLine = resolve;
-  });
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    if (out.includes('\n')) resolveLine(out.split('\n')[0] ?? '');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const exit = new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, out, err })),
-  );
-  return { child, exit, line };
-}
+const cli = bundledCli();
+const run = (args: string[]) => runCli(cli.path(), args);
 
 /** The bin as package.json ships it, e.g. `dist/emulator/cli.js`. */
 const shippedBin = (): string => {
@@ -60,11 +22,12 @@ const shippedBin = (): string => {
 
 /**
  * Runs `npm run build` when the shipped bin is missing or older than what decides its first line
- * and its place (cli.ts, tsup.config.ts, package.json). Returns why not when the build cannot run
+ * and its place (the CLI's files, tsup.config.ts, package.json). Returns why not when the build cannot run
  * at all; a build that runs and fails fails the test.
  */
 function buildIfNeeded(bin: string): string | undefined {
-  const inputs = ['src/emulator/cli.ts', 'tsup.config.ts', 'package.json'];
+  const sources = ['cli.ts', 'cliArgs.ts', 'cliFlags.ts', 'loadBrain.ts', 'requestLogLine.ts'];
+  const inputs = [...sources.map((file) => join('src/emulator', file)), 'tsup.config.ts', 'package.json'];
   if (existsSync(bin) && inputs.every((input) => statSync(input).mtimeMs <= statSync(bin).mtimeMs)) {
     return undefined;
   }
@@ -152,7 +115,8 @@ describe('rxjs-assistants-emulator', () => {
     expect(help.out).toContain('--cors [ORIGIN]');
     expect(help.out).toContain('--allowed-host HOST');
     const bad = await run(['--port', 'abc']).exit;
-    expect(bad.code).toBe(1);
-    expect(bad.err).toContain("--port must be a number >= 0, got 'abc'");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--port must be a whole number from 0 to 65535, got 'abc'");
+    expect(bad.err).toContain('Run rxjs-assistants-emulator --help for the options.');
   });
 });

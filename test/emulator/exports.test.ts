@@ -7,6 +7,7 @@ import type {
   BrainFileSearchAction,
   BrainFunctionCallsAction,
   BrainIncompleteAction,
+  BrainText,
   BrainTextAction,
   DropFault,
   ErrorEventFault,
@@ -29,6 +30,8 @@ describe('rxjs-assistants/emulator exports', () => {
       | BrainFailAction
       | BrainIncompleteAction
     >();
+    expectTypeOf<BrainText>().toEqualTypeOf<string | readonly string[] | AsyncIterable<string>>();
+    expectTypeOf<BrainTextAction['text']>().toEqualTypeOf<BrainText>();
     expectTypeOf<FaultRule>().toEqualTypeOf<StatusFault | LatencyFault | DropFault | ErrorEventFault>();
   });
 });
