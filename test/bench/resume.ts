@@ -8,6 +8,7 @@ import { checkText, RESPONSE_PARAMS } from './responsesContenders';
 import { resumeServer, type ServedRequest } from './resumeServer';
 import type { Section } from './Section';
 import { fmtInt, fmtMiB, fmtMs, fmtRatio, median, now, table, verdict } from './stats';
+import { RESPONSES_SHAPE } from './suites';
 
 /**
  * Section: a Responses stream cut at 90 %: what each client reads again, and how long it takes
@@ -15,8 +16,6 @@ import { fmtInt, fmtMiB, fmtMs, fmtRatio, median, now, table, verdict } from './
  * helper as its user resumes it.
  */
 
-const MESSAGES = 20;
-const DELTAS = 2000;
 const CUT = 0.9;
 const WARMUP = 1;
 const PASSES = 5;
@@ -71,7 +70,7 @@ async function pass(body: ResponsesBody, cutAt: number, client: Client): Promise
 }
 
 export async function resume(): Promise<Section> {
-  const body = buildResponsesBody(MESSAGES, DELTAS);
+  const body = buildResponsesBody(RESPONSES_SHAPE.messages, RESPONSES_SHAPE.deltas);
   const size = body.bytes.byteLength;
   const cutAt = Math.floor(size * CUT);
   // The frame the cut goes through, and what the client holds whole before it.

@@ -46,7 +46,7 @@ export interface Suite {
 /** Assistants body: messages × text deltas per message. */
 export const ASSISTANTS_SHAPE = { messages: 20, deltas: 2000 } as const;
 /** Responses body: message items × text deltas per item (after the recorded reasoning item). */
-export const RESPONSES_SHAPE = { messages: 20, deltas: 2000 } as const;
+export const RESPONSES_SHAPE = { messages: 20, deltas: 1000 } as const;
 
 /** (a) floor, (b) SDK `runs.stream` → `finalMessages()`, (c) ours → `finalMessages()`, (d) → `runState()`, (e) relay, (p)/(s) layers. */
 async function assistants(): Promise<Suite> {
