@@ -90,11 +90,13 @@ function chatMessages({ run, messages, toolResults }: BrainContext): object[] {
   return chat;
 }
 
-/** The run's function tools, as chat completions takes them. */
+/** The run's function tools, as chat completions takes them (name, description, parameters: what every server knows). */
 const chatTools = ({ run }: BrainContext): object[] =>
-  (run.tools ?? []).flatMap((tool) =>
-    tool.type === 'function' ? [{ type: 'function', function: tool.function }] : [],
-  );
+  (run.tools ?? []).flatMap((tool) => {
+    if (tool.type !== 'function') return [];
+    const { name, description, parameters } = tool.function;
+    return [{ type: 'function', function: { name, description, parameters } }];
+  });
 
 /** Posts the chat completion, streamed; a refusal or an unreachable server is an error saying which. */
 async function startCompletion(url: string, apiKey: string | undefined, body: object, signal: AbortSignal) {
@@ -139,7 +141,9 @@ export function openaiCompatibleBrain(options: OpenAICompatibleOptions = {}): Br
     model = process.env['BRAIN_MODEL'],
     apiKey = process.env['BRAIN_API_KEY'],
   } = options;
-  const url = `${baseURL.replace(/\/+$/, '')}/chat/completions`;
+  let base = baseURL;
+  while (base.endsWith('/')) base = base.slice(0, -1);
+  const url = `${base}/chat/completions`;
   return async (context): Promise<BrainAction[]> => {
     const tools = chatTools(context);
     const body = {

@@ -192,9 +192,7 @@ describe('examples/brains/openaiCompatible', () => {
     );
     const [call] = paused.required_action.submit_tool_outputs.tool_calls;
     expect(call.function).toEqual({ name: 'get_weather', arguments: '{"city":"Paris"}' });
-    expect(fake.received[0]?.body.tools).toEqual([
-      { type: 'function', function: { ...weather, strict: false } },
-    ]);
+    expect(fake.received[0]?.body.tools).toEqual([{ type: 'function', function: weather }]);
 
     const submitted = await api.post(`/threads/${thread.id}/runs/${paused.id}/submit_tool_outputs`, {
       tool_outputs: [{ tool_call_id: call.id, output: 'sunny' }],
