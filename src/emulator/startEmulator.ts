@@ -34,7 +34,9 @@ import { DEFAULT_LIMITS, EmulatorStore } from './store';
  * 2. else, if the message is an arithmetic expression, it replies with its value (`2 + 2 = 4`);
  * 3. else it replies `You said: "<message>"`.
  * Replies stream in word-sized deltas. A run with `max_completion_tokens` (one chunk = one token)
- * ends `incomplete` when they run out. See {@link defaultBrain}, and {@link Brain} to script others.
+ * ends `incomplete` when they run out. See {@link defaultBrain}, and {@link Brain} to script others
+ * (a brain may also stream: an async iterable of text chunks, written as it yields them, such as a
+ * local model's tokens).
  *
  * The same brain and faults serve responses (`/responses`: create, retrieve, cancel, delete,
  * `input_items`) and conversations (`/conversations` and their items). A response goes `queued`
@@ -56,6 +58,7 @@ import { DEFAULT_LIMITS, EmulatorStore } from './store';
  * (400 `nesting_too_deep`), a create that fails stores nothing, and memory is bounded: the request
  * log and every kind of stored object are capped (`limits`, 1000 of each by default, the oldest
  * going first), and a stream whose reader falls 8 MiB behind is cut (the run goes on).
+ * `onRequest` hears of each request as its answer ends (the CLI's `--log`), keeping nothing.
  *
  * ```
  * stream: created-queued-in_progress-step.created-step.in_progress-message.created-…-delta-delta-…-completed|
