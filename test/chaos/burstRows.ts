@@ -22,8 +22,9 @@ import {
  * Bursts of HTTP errors on one endpoint of the run, in stream or poll mode, half the seeds with
  * `retryRun`: shared by the rows of `fetchClient` (statusBursts.test.ts) and `openaiClient`
  * (openaiClient.test.ts). A burst within the client's own retries is absorbed; a longer one errors
- * with the typed AssistantsApiError after exactly maxRetries + 1 attempts, or is retried by
- * `retryRun` when nothing of the run was emitted yet. A create answered 500 or 502 is never retried
+ * with the typed AssistantsApiError after exactly maxRetries + 1 attempts, or, when the client
+ * made one attempt only (`maxRetries: 0`), is retried by `retryRun` when nothing of the run was
+ * emitted yet. A create answered 500 or 502 is never retried
  * (it may have been applied): it errors after one attempt. Every wait honours the server's
  * `retry-after-ms` (or the documented backoff), no run is created twice, and every run ends
  * terminal with its thread unlocked.
@@ -131,10 +132,13 @@ async function burstSeed(
   const status = rng.pick(kind.statuses);
   const retryAfterMs = kind.retryAfterMs(rng);
   const withRetryRun = rng.chance(0.5);
-  const where = `${plan.shape} run (${mode}), ${burst}× ${status} on ${target.on} after ${skip} calls, retry-after-ms ${retryAfterMs ?? 'none'}${withRetryRun ? ', retryRun' : ''}`;
+  // A third of the fetchClient seeds turn the client's retries off, so retryRun's own are used.
+  const noClientRetries = client === 'fetchClient' && rng.chance(1 / 3);
+  const where = `${plan.shape} run (${mode}), ${burst}× ${status} on ${target.on} after ${skip} calls, retry-after-ms ${retryAfterMs ?? 'none'}${withRetryRun ? ', retryRun' : ''}${noClientRetries ? ', maxRetries 0' : ''}`;
   const world = await openWorld(plan, {
     row: context,
     client,
+    ...(noClientRetries ? { maxRetries: 0 } : {}),
     faults: {
       seed,
       rules: [
@@ -156,7 +160,9 @@ async function burstSeed(
   const nothingDone = status === 429 || status === 503;
   const clientRetries = createTarget && !nothingDone ? 0 : maxRetries;
   const attempts = clientRetries + 1;
-  const restarts = withRetryRun && createTarget && nothingDone;
+  // retryRun restarts a refused create only when the client did not retry it already: the client's
+  // retries are the budget of a request error (one budget, not the product of two).
+  const restarts = withRetryRun && createTarget && nothingDone && clientRetries === 0;
   try {
     const result = await drive(world, ledger, context.pipelines, {
       run: { mode },

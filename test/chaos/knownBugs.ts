@@ -27,12 +27,12 @@ export const OPEN_BUGS = {
    * first snapshot is already ended (a poll-mode watch of it, or of a continuation
    * handleFunctionCalls already created) shows its items before any event names it.
    */
-  4: true,
+  4: false,
   /**
    * src/responses/operators/handleFunctionCalls.ts: subscribed again, the operator watches a
    * continuation it already created without showing the outputs it submitted for it.
    */
-  5: true,
+  5: false,
 } as const satisfies Record<number, boolean>;
 
 export type BugId = keyof typeof OPEN_BUGS;

@@ -67,7 +67,9 @@ describe('regressions found by the Responses rows of the fault matrix', () => {
       // would put them in the previous response's step).
       const again = await lastValueFrom(chain$.pipe(toArray()));
       const end = again.findIndex((e) => e.type === 'response.completed');
-      expect(isResponseLifecycleEvent(again[end + 1] ?? { type: '' }), names(again)).toBe(true);
+      // The outputs submitted for the first response come between the two (bug 5).
+      const next = again.slice(end + 1).find((e) => e.type !== 'response.function_call_output');
+      expect(isResponseLifecycleEvent(next ?? { type: '' }), names(again)).toBe(true);
     },
   );
 

@@ -146,8 +146,8 @@ export function handleFunctionCalls(
   const report = toolReporter('handleFunctionCalls', onToolError);
   // Per operator, per response: outputs (so no handler runs twice) and what was answered.
   const ledgers = new ToolOutputLedger();
-  /** Answered response id → its continuation's id, once the create was answered. */
-  const continuations = new Map<string, string>();
+  /** Answered response id → its continuation's id and the outputs it carried, once the create was answered. */
+  const continuations = new Map<string, { id: string; shown: ResponseFunctionCallOutputEvent[] }>();
 
   const sourceConfig = (cancels: boolean): ResponseConfig => ({
     ...responseConfig,
@@ -181,8 +181,11 @@ export function handleFunctionCalls(
     if (calls.length === 0) return EMPTY;
     const cancels = responseConfig.cancelOnUnsubscribe ?? !leftAlone;
     const known = continuations.get(response.id);
-    if (known !== undefined)
-      return follow(watchResponse(client, { responseId: known }, sourceConfig(cancels)));
+    if (known !== undefined) {
+      // Observed again (a retry, a re-subscription): show the outputs again, run nothing, follow on.
+      const watch$ = watchResponse(client, { responseId: known.id }, sourceConfig(cancels));
+      return concat(from(known.shown), follow(watch$));
+    }
     const ledger = ledgers.forRun(response.id);
     report.checkNames(handlers, response.tools, `response ${response.id}`);
     const failed = (result: ToolCallResult<ResponseFunctionCall>, output: string | undefined) =>
@@ -235,7 +238,8 @@ export function handleFunctionCalls(
             if (answered || !isAnswer(event)) return;
             answered = true;
             ledger.accept(ids);
-            if (isResponseLifecycleEvent(event)) continuations.set(response.id, event.response.id);
+            if (isResponseLifecycleEvent(event))
+              continuations.set(response.id, { id: event.response.id, shown });
           }),
         );
         return concat(from(shown), follow(continuation$));

@@ -12,6 +12,8 @@ import {
   timer,
 } from 'rxjs';
 import type { AssistantsClient } from '../../client/AssistantsClient';
+import { retryDelayMs } from '../../client/retryRequest';
+import { AssistantsApiError } from '../../errors/AssistantsApiError';
 import { AssistantsError } from '../../errors/AssistantsError';
 import { RunStreamError, StreamDisconnectedError, StreamParseError } from '../../errors/StreamErrors';
 import { pollDelay } from '../../sources/pollDelay';
@@ -36,6 +38,12 @@ export const MAX_FRUITLESS_REATTACHES = 4;
 
 /** Waits `ms`; at once (synchronously) for 0. */
 const after = (ms: number): Observable<unknown> => (ms > 0 ? timer(ms) : of(0));
+
+/** How long to wait before polling a response whose re-attach was refused: a busy server's `retry-after`. */
+const refusedDelay = (failure: unknown): number =>
+  failure instanceof AssistantsApiError && (failure.status === 429 || failure.status >= 500)
+    ? retryDelayMs(failure, 0)
+    : 0;
 
 const isBreak = (error: unknown): boolean =>
   error instanceof StreamDisconnectedError || error instanceof RunStreamError;
@@ -105,7 +113,7 @@ export function followResponse(
             if (shown.finished) return EMPTY;
             if (failure instanceof StreamParseError) return throwError(() => failure);
             // Refused (an API error: not streamable, too old) or unreachable: the snapshots decide.
-            if (failure !== undefined && !isBreak(failure)) return polls(0);
+            if (failure !== undefined && !isBreak(failure)) return polls(refusedDelay(failure));
             const next = shown.cursor === cursor ? fruitless + 1 : 0;
             if (next >= MAX_FRUITLESS_REATTACHES) return polls(0);
             return attach(Math.min(poll.maxIntervalMs, poll.intervalMs * 2 ** next) * Math.sign(next), next);

@@ -8,7 +8,7 @@ import type { ResponseObject } from '../types';
 import { followResponse } from './followResponse';
 import type { ResolvedResponseConfig, ResponseRef } from './ResponseConfig';
 import { belongsToResponse, type ResponseShown, responseShown, showResponseEvent } from './ResponseShown';
-import { createdEvent, snapshotEvents } from './snapshotEvents';
+import { snapshotEvents } from './snapshotEvents';
 
 /** What a Responses source knows before its first event: the response's id, and a cursor. */
 export interface ResponseIds {
@@ -41,11 +41,8 @@ function responsesWire(
     ref: ({ responseId }) => (responseId === undefined ? undefined : { responseId }),
     finished: (shown) => shown.finished,
     paused: (shown) => shown.finished && shown.status === 'completed' && shown.calls,
-    snapshot: (response, created) => {
-      if (!created) return snapshotEvents(responseShown(response.id), response);
-      const first = createdEvent(response);
-      return [first, ...snapshotEvents(showResponseEvent(responseShown(), first), response)];
-    },
+    // A create's answer: nothing was shown of it, so its events begin with `response.created`.
+    snapshot: (response) => snapshotEvents(responseShown(), response),
     follow: (shown, { firstDelayMs, onEnded }) =>
       followResponse(client, shown, {
         poll: config.poll,

@@ -7,7 +7,7 @@ import type {
   ResponseOutputMessage,
   ResponseReasoningItem,
 } from '../types';
-import type { ItemShown, ResponseShown } from './ResponseShown';
+import { type ItemShown, type ResponseShown, showResponseEvent } from './ResponseShown';
 
 /**
  * Events synthesised from a response's snapshot (poll mode, and after a re-attach was refused),
@@ -127,10 +127,15 @@ function itemEvents(
 }
 
 /**
- * The events that show what `shown` has not shown of `response`: a change of a running status
- * first, then the output, then the terminal event.
+ * The events that show what `shown` has not shown of `response`: `response.created` when nothing
+ * was shown of it, a change of a running status, then the output, then the terminal event.
  */
 export function snapshotEvents(shown: ResponseShown, response: ResponseObject): ResponseEvent[] {
+  // Nothing shown of the response yet: name it first, as a stream's `response.created` does.
+  if (shown.status === undefined) {
+    const first = createdEvent(response);
+    return [first, ...snapshotEvents(showResponseEvent(shown, first), response)];
+  }
   const finished = isTerminalResponseStatus(response.status);
   const events: ResponseEvent[] = [];
   if (!finished && response.status !== shown.status) events.push(statusEvent(response));
