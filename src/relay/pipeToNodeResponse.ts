@@ -1,27 +1,12 @@
-import { concatMap, EMPTY, Observable, Subscription, tap } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
 import type { ResponseEvent } from '../responses/ResponseEvent';
-import { errorFrame, eventFrames, frameSettings, quietly } from './eventFrames';
+import { eventBody } from './eventFrames';
+import { checkNodeResponse, type NodeResponseLike, pipeBody } from './pipeBody';
 import { NODE_SSE_HEADERS } from './sseFrame';
 import type { ToServerSentEventsOptions } from './toServerSentEvents';
 
-/**
- * The parts of a Node `http.ServerResponse` the relay uses (Express, Fastify's `reply.raw` and
- * Koa's `ctx.res` are ones), typed structurally so that the core imports no Node module.
- */
-export interface NodeResponseLike {
-  readonly headersSent: boolean;
-  readonly writableEnded: boolean;
-  readonly destroyed?: boolean;
-  /** Bytes `res` buffers (Node's writable streams have it); counted toward `maxBufferedBytes`. */
-  readonly writableLength?: number;
-  writeHead(statusCode: number, headers: Record<string, string>): unknown;
-  flushHeaders?(): void;
-  write(chunk: Uint8Array): boolean;
-  end(): unknown;
-  once(event: 'drain' | 'close', listener: () => void): unknown;
-  off(event: 'drain' | 'close', listener: () => void): unknown;
-}
+export type { NodeResponseLike } from './pipeBody';
 
 /** Options of {@link pipeToNodeResponse}. */
 export interface PipeToNodeResponseOptions extends ToServerSentEventsOptions {
@@ -89,68 +74,8 @@ export function pipeToNodeResponse(
       'pipeToNodeResponse(events$, res) expects an Observable of run events or response events.',
     );
   }
-  if (typeof res?.write !== 'function' || typeof res.once !== 'function' || typeof res.off !== 'function') {
-    throw new TypeError('pipeToNodeResponse(events$, res) expects a Node http.ServerResponse as res.');
-  }
+  checkNodeResponse('pipeToNodeResponse(events$, res)', res);
   const { status = 200, headers = {}, ...streamOptions } = options;
-  const { keepAliveMs, errorPayload, maxBufferedBytes } = frameSettings('pipeToNodeResponse', streamOptions);
-  const gone = () => res.writableEnded || res.destroyed === true;
-
-  // Nothing thrown by `res` or by the teardown of `events$` may leave a callback of the relay (or
-  // the `close` listener): it would crash the process.
-  const stop = () => quietly(() => subscription.unsubscribe());
-  const subscription = new Subscription(() => {
-    quietly(() => res.off('close', stop));
-    // After the last frame this ends the answer normally; stopped early (by the caller), it cuts it.
-    if (!gone()) quietly(() => res.end());
-  });
-  // The response ended or broke before we got it: do not even start the run.
-  if (gone()) {
-    subscription.unsubscribe();
-    return subscription;
-  }
-  if (!res.headersSent) {
-    const head: Record<string, string> = { ...NODE_SSE_HEADERS };
-    // Lower-cased, so that a caller's `Cache-Control` replaces ours instead of being sent beside it.
-    for (const [name, value] of Object.entries(headers)) head[name.toLowerCase()] = value;
-    res.writeHead(status, head);
-    // Sends the head now, so the client knows the stream is open before the first event.
-    res.flushHeaders?.();
-  }
-  // `close` before the end is a client that went away.
-  res.once('close', stop);
-  // Bytes of the frames waiting for a `drain`; with what `res` buffers, what the client is behind by.
-  let waiting = 0;
-  const backlog = () => waiting + (res.writableLength ?? 0);
-  const fail = (error: unknown) => {
-    // A `res.write` that threw: try once to say why, then end.
-    if (!gone()) quietly(() => res.write(errorFrame(error, errorPayload)));
-    stop();
-  };
-  subscription.add(
-    eventFrames(events$, keepAliveMs, errorPayload, { backlog, maxBufferedBytes })
-      .pipe(
-        tap((frame) => {
-          waiting += frame.byteLength;
-        }),
-        // concatMap holds the frames that arrive while the socket is full and writes them in order;
-        // eventFrames ends the stream before they pass maxBufferedBytes. A response ended by someone
-        // else is not written to (that would raise an 'error' event); its `close` stops the relay.
-        concatMap((frame) => {
-          waiting -= frame.byteLength;
-          return gone() || res.write(frame) ? EMPTY : drained(res);
-        }),
-      )
-      .subscribe({ complete: stop, error: fail }),
-  );
-  return subscription;
-}
-
-/** Completes at the response's next `drain`. */
-function drained(res: NodeResponseLike): Observable<never> {
-  return new Observable<never>((subscriber) => {
-    const onDrain = () => subscriber.complete();
-    res.once('drain', onDrain);
-    return () => res.off('drain', onDrain);
-  });
+  const body = eventBody('pipeToNodeResponse', events$, streamOptions);
+  return pipeBody(res, body, { status, defaults: NODE_SSE_HEADERS, headers });
 }

@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
 import type { ResponseEvent } from '../responses/ResponseEvent';
+import { bodyResponse } from './bodyStream';
 import { SSE_HEADERS } from './sseFrame';
 import { type ToServerSentEventsOptions, toServerSentEvents } from './toServerSentEvents';
 
@@ -46,19 +47,9 @@ export function toSSEResponse(
   options: SSEResponseOptions = {},
 ): Response {
   const { status = 200, statusText, headers = {}, ...streamOptions } = options;
-  const body = toServerSentEvents(events$, streamOptions);
-  const extra = new Headers(headers);
-  const merged = new Headers();
-  for (const [name, value] of Object.entries(SSE_HEADERS)) {
-    if (!extra.has(name)) merged.set(name, value);
-  }
-  // Appended, not set, so that several `set-cookie` headers all survive.
-  extra.forEach((value, name) => {
-    merged.append(name, value);
-  });
-  return new Response(body, {
+  return bodyResponse(toServerSentEvents(events$, streamOptions), SSE_HEADERS, {
     status,
-    headers: merged,
-    ...(statusText === undefined ? {} : { statusText }),
+    statusText,
+    headers,
   });
 }

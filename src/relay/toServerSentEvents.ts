@@ -1,8 +1,9 @@
-import { type Observable, Subscription } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
 import type { ErrorPayload } from '../events/types';
 import type { ResponseEvent } from '../responses/ResponseEvent';
-import { errorFrame, eventFrames, frameSettings, quietly } from './eventFrames';
+import { bodyStream } from './bodyStream';
+import { eventBody } from './eventFrames';
 
 /** Options of {@link toServerSentEvents}, shared by `toSSEResponse` and `pipeToNodeResponse`. */
 export interface ToServerSentEventsOptions {
@@ -88,45 +89,5 @@ export function toServerSentEvents(
       'toServerSentEvents(events$) expects an Observable of run events or response events.',
     );
   }
-  const { keepAliveMs, errorPayload, maxBufferedBytes } = frameSettings('toServerSentEvents', options);
-  const relay = new Subscription();
-  // Nothing the events or the stream do may throw out of here: a failure ends the relay instead.
-  const stop = () => quietly(() => relay.unsubscribe());
-  let started = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        // Called again whenever the queue runs dry; the events are pushed, so subscribe only once.
-        if (started) return;
-        started = true;
-        // The queue counts bytes from a high-water mark of 0: -desiredSize is what the reader has
-        // not taken (0 while a read waits, since a frame then goes straight to it).
-        const backlog = () => -(controller.desiredSize ?? 0);
-        const enqueue = (frame: Uint8Array) => {
-          try {
-            controller.enqueue(frame);
-          } catch {
-            // The stream is closed or errored already: no reader is left for the run.
-            stop();
-          }
-        };
-        const close = () => {
-          quietly(() => controller.close());
-          stop();
-        };
-        relay.add(
-          eventFrames(events$, keepAliveMs, errorPayload, { backlog, maxBufferedBytes }).subscribe({
-            next: enqueue,
-            error: (error: unknown) => {
-              enqueue(errorFrame(error, errorPayload));
-              close();
-            },
-            complete: close,
-          }),
-        );
-      },
-      cancel: stop,
-    },
-    new ByteLengthQueuingStrategy({ highWaterMark: 0 }),
-  );
+  return bodyStream(eventBody('toServerSentEvents', events$, options));
 }

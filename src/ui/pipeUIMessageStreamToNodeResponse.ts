@@ -1,10 +1,12 @@
-import { concatMap, EMPTY, Observable, Subscription, tap } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
-import { frameSettings, quietly } from '../relay/eventFrames';
-import type { NodeResponseLike } from '../relay/pipeToNodeResponse';
+import { checkNodeResponse, type NodeResponseLike, pipeBody } from '../relay/pipeBody';
 import type { ResponseEvent } from '../responses/ResponseEvent';
-import { type ToUIMessageStreamOptions, toUIMessageStream } from './toUIMessageStream';
-import { UI_MESSAGE_STREAM_HEADERS, type UIMessageFramesOptions, uiMessageFrames } from './uiMessageFrames';
+import type { ToUIMessageStreamOptions } from './toUIMessageStream';
+import { UI_MESSAGE_STREAM_HEADERS, type UIMessageFramesOptions, uiMessageBody } from './uiMessageFrames';
+
+/** The UI message stream's headers for a Node response, which also keeps the connection open. */
+const NODE_UI_MESSAGE_STREAM_HEADERS = { ...UI_MESSAGE_STREAM_HEADERS, connection: 'keep-alive' };
 
 /** Options of {@link pipeUIMessageStreamToNodeResponse}. */
 export interface PipeUIMessageStreamOptions extends ToUIMessageStreamOptions, UIMessageFramesOptions {
@@ -63,59 +65,8 @@ export function pipeUIMessageStreamToNodeResponse(
       'pipeUIMessageStreamToNodeResponse(events$, res) expects an Observable of run or response events.',
     );
   }
-  if (typeof res?.write !== 'function' || typeof res.once !== 'function' || typeof res.off !== 'function') {
-    throw new TypeError(
-      'pipeUIMessageStreamToNodeResponse(events$, res) expects a Node http.ServerResponse as res.',
-    );
-  }
-  const { status = 200, headers = {}, keepAliveMs, maxBufferedBytes, ...chunkOptions } = options;
-  const settings = frameSettings('pipeUIMessageStreamToNodeResponse', { keepAliveMs, maxBufferedBytes });
-  const chunks$ = events$.pipe(toUIMessageStream(chunkOptions));
-  const gone = () => res.writableEnded || res.destroyed === true;
-
-  // Nothing thrown by `res` or by the teardown of `events$` may leave a callback: it would crash the process.
-  const stop = () => quietly(() => subscription.unsubscribe());
-  const subscription = new Subscription(() => {
-    quietly(() => res.off('close', stop));
-    if (!gone()) quietly(() => res.end());
-  });
-  if (gone()) {
-    subscription.unsubscribe();
-    return subscription;
-  }
-  if (!res.headersSent) {
-    const head: Record<string, string> = { ...UI_MESSAGE_STREAM_HEADERS, connection: 'keep-alive' };
-    for (const [name, value] of Object.entries(headers)) head[name.toLowerCase()] = value;
-    res.writeHead(status, head);
-    res.flushHeaders?.();
-  }
-  res.once('close', stop);
-  // Bytes of the frames waiting for a `drain`; with what `res` buffers, what the client is behind by.
-  let waiting = 0;
-  const backlog = () => waiting + (res.writableLength ?? 0);
-  subscription.add(
-    uiMessageFrames(chunks$, settings.keepAliveMs, { backlog, maxBufferedBytes: settings.maxBufferedBytes })
-      .pipe(
-        tap((frame) => {
-          waiting += frame.byteLength;
-        }),
-        // concatMap holds the frames that arrive while the socket is full and writes them in order.
-        concatMap((frame) => {
-          waiting -= frame.byteLength;
-          return gone() || res.write(frame) ? EMPTY : drained(res);
-        }),
-      )
-      // A `res.write` that throws ends the relay too (the client is gone or the socket broke).
-      .subscribe({ complete: stop, error: stop }),
-  );
-  return subscription;
-}
-
-/** Completes at the response's next `drain`. */
-function drained(res: NodeResponseLike): Observable<never> {
-  return new Observable<never>((subscriber) => {
-    const onDrain = () => subscriber.complete();
-    res.once('drain', onDrain);
-    return () => res.off('drain', onDrain);
-  });
+  checkNodeResponse('pipeUIMessageStreamToNodeResponse(events$, res)', res);
+  const { status = 200, headers = {}, ...streamOptions } = options;
+  const body = uiMessageBody('pipeUIMessageStreamToNodeResponse', events$, streamOptions);
+  return pipeBody(res, body, { status, defaults: NODE_UI_MESSAGE_STREAM_HEADERS, headers });
 }

@@ -1,9 +1,9 @@
-import { type Observable, Subscription } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
-import { frameSettings, quietly } from '../relay/eventFrames';
+import { bodyResponse, bodyStream } from '../relay/bodyStream';
 import type { ResponseEvent } from '../responses/ResponseEvent';
-import { type ToUIMessageStreamOptions, toUIMessageStream } from './toUIMessageStream';
-import { UI_MESSAGE_STREAM_HEADERS, type UIMessageFramesOptions, uiMessageFrames } from './uiMessageFrames';
+import type { ToUIMessageStreamOptions } from './toUIMessageStream';
+import { UI_MESSAGE_STREAM_HEADERS, type UIMessageFramesOptions, uiMessageBody } from './uiMessageFrames';
 
 /** Options of {@link toUIMessageStreamResponse}: the answer's status and headers, the stream's options. */
 export interface UIMessageStreamResponseInit extends ToUIMessageStreamOptions, UIMessageFramesOptions {
@@ -64,54 +64,7 @@ export function toUIMessageStreamResponse(
       'toUIMessageStreamResponse(events$) expects an Observable of run or response events.',
     );
   }
-  const { status = 200, statusText, headers = {}, keepAliveMs, maxBufferedBytes, ...chunkOptions } = init;
-  const settings = frameSettings('toUIMessageStreamResponse', { keepAliveMs, maxBufferedBytes });
-  const chunks$ = events$.pipe(toUIMessageStream(chunkOptions));
-  const relay = new Subscription();
-  const stop = () => quietly(() => relay.unsubscribe());
-  let started = false;
-  const body = new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        // Called whenever the queue runs dry; the chunks are pushed, so subscribe only once.
-        if (started) return;
-        started = true;
-        // A byte-counting queue with a high-water mark of 0: -desiredSize is what the reader has not taken.
-        const backlog = () => -(controller.desiredSize ?? 0);
-        const close = () => {
-          quietly(() => controller.close());
-          stop();
-        };
-        relay.add(
-          uiMessageFrames(chunks$, settings.keepAliveMs, {
-            backlog,
-            maxBufferedBytes: settings.maxBufferedBytes,
-          }).subscribe({
-            next(frame) {
-              try {
-                controller.enqueue(frame);
-              } catch {
-                // Closed or errored already: no reader is left for the run.
-                stop();
-              }
-            },
-            error: close,
-            complete: close,
-          }),
-        );
-      },
-      cancel: stop,
-    },
-    new ByteLengthQueuingStrategy({ highWaterMark: 0 }),
-  );
-  const extra = new Headers(headers);
-  const merged = new Headers();
-  for (const [name, value] of Object.entries(UI_MESSAGE_STREAM_HEADERS)) {
-    if (!extra.has(name)) merged.set(name, value);
-  }
-  // Appended, not set, so that several `set-cookie` headers all survive.
-  extra.forEach((value, name) => {
-    merged.append(name, value);
-  });
-  return new Response(body, { status, headers: merged, ...(statusText === undefined ? {} : { statusText }) });
+  const { status = 200, statusText, headers = {}, ...streamOptions } = init;
+  const body = uiMessageBody('toUIMessageStreamResponse', events$, streamOptions);
+  return bodyResponse(bodyStream(body), UI_MESSAGE_STREAM_HEADERS, { status, statusText, headers });
 }

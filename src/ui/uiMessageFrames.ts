@@ -1,25 +1,17 @@
-import {
-  asyncScheduler,
-  catchError,
-  concat,
-  defer,
-  filter,
-  type MonoTypeOperatorFunction,
-  map,
-  Observable,
-  of,
-  repeat,
-  timer,
-} from 'rxjs';
-import { type Backlog, defaultErrorPayload, KEEP_ALIVE_FRAME, type ReaderBound } from '../relay/eventFrames';
+import { map, type Observable } from 'rxjs';
+import type { RunEvent } from '../events/RunEvent';
+import { defaultErrorPayload } from '../relay/eventFrames';
+import { type FrameBody, type FrameEnding, frameSettings } from '../relay/frameBody';
 import { SSE_HEADERS } from '../relay/sseFrame';
+import type { ResponseEvent } from '../responses/ResponseEvent';
+import { type ToUIMessageStreamOptions, toUIMessageStream } from './toUIMessageStream';
 import type { UIMessageStreamChunk } from './UIMessageStreamChunk';
 
 /**
- * The UI message stream as SSE bytes, shared by `toUIMessageStreamResponse` and
+ * The UI message stream as a relay body, shared by `toUIMessageStreamResponse` and
  * `pipeUIMessageStreamToNodeResponse`: `data: <chunk JSON>` per chunk, `data: [DONE]` at the
- * end, keep-alive comments, and the relay's bound on a reader that falls behind. The format the
- * AI SDK writes and reads (no `event:` line). Internal.
+ * end, in the format the AI SDK writes and reads (no `event:` line); keep-alive comments and the
+ * bound on a reader that falls behind are the relay's. Internal.
  */
 
 /** Options of the UI message stream's SSE answer (checked by the relay's `frameSettings`). */
@@ -47,82 +39,41 @@ export const UI_MESSAGE_STREAM_HEADERS: Readonly<Record<string, string>> = {
   'x-vercel-ai-ui-message-stream': 'v1',
 };
 
-const encoder = new TextEncoder();
-
 /** `data: [DONE]`: the protocol's end of stream. */
-const DONE_FRAME = encoder.encode('data: [DONE]\n\n');
+const DONE_FRAME = 'data: [DONE]\n\n';
 
 /** `data: <json>` and the blank line: JSON from `JSON.stringify` is always one line. */
-const chunkFrame = (chunk: UIMessageStreamChunk): Uint8Array =>
-  encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`);
+const chunkFrame = (chunk: UIMessageStreamChunk): string => `data: ${JSON.stringify(chunk)}\n\n`;
 
-/** The stream's own reason to end: the reader fell behind by more than the bound. */
-class ReaderFellBehind extends Error {
-  constructor(maxBufferedBytes: number) {
-    super(
+/** An `error` chunk, then `[DONE]`: the reader shows the error and closes the message. */
+const errorFrames = (errorText: string) => [chunkFrame({ type: 'error', errorText }), DONE_FRAME];
+
+/**
+ * How the stream ends. No `broken` frame: a write that fails ends it without a word (the client is
+ * gone or the socket broke).
+ */
+const UI_ENDING: FrameEnding = {
+  done: [DONE_FRAME],
+  // toUIMessageStream never errors: this is a chunk JSON cannot hold.
+  failed: (error) => errorFrames(defaultErrorPayload(error).message),
+  fellBehind: (maxBufferedBytes) =>
+    errorFrames(
       `The reader fell behind by more than ${maxBufferedBytes} bytes (maxBufferedBytes), so the stream was ended.`,
-    );
-  }
-}
+    ),
+};
 
 /**
- * The frames of `chunks$`, then `[DONE]`. A chunk that would put the reader more than
- * `maxBufferedBytes` behind (one that has taken everything gets any chunk) ends the stream with
- * an `error` chunk and unsubscribes `chunks$`; so does a chunk JSON cannot hold. Never errors.
+ * The body of `events$` as a UI message stream: `events$` through {@link toUIMessageStream} (its
+ * options apply), one frame per chunk, then `[DONE]`. Checks the options at call time (`caller`
+ * names the public function in the messages).
  */
-export function uiMessageFrames(
-  chunks$: Observable<UIMessageStreamChunk>,
-  keepAliveMs: number,
-  bound: ReaderBound,
-): Observable<Uint8Array> {
-  const { backlog, maxBufferedBytes } = bound;
-  const admitted = (chunk: UIMessageStreamChunk): Uint8Array => {
-    const frame = chunkFrame(chunk);
-    const waiting = backlog();
-    if (waiting > 0 && waiting + frame.byteLength > maxBufferedBytes)
-      throw new ReaderFellBehind(maxBufferedBytes);
-    return frame;
-  };
-  const frames$ = concat(chunks$.pipe(map(admitted)), of(DONE_FRAME)).pipe(
-    catchError((error: unknown) => {
-      const errorText =
-        error instanceof ReaderFellBehind ? error.message : defaultErrorPayload(error).message;
-      return of(chunkFrame({ type: 'error', errorText }), DONE_FRAME);
-    }),
-  );
-  return keepAliveMs === 0 ? frames$ : frames$.pipe(withKeepAlive(keepAliveMs, backlog));
-}
-
-/**
- * A keep-alive comment after every `period` of silence, while the reader has taken everything
- * (bytes still waiting already keep the line busy). One timer, sleeping until `period` after the
- * last frame, so a chunk costs a clock read rather than a timer reset. Stops with the frames.
- */
-function withKeepAlive(period: number, backlog: Backlog): MonoTypeOperatorFunction<Uint8Array> {
-  return (frames$) =>
-    new Observable<Uint8Array>((subscriber) => {
-      let lastFrameAt = asyncScheduler.now();
-      const send = (frame: Uint8Array) => {
-        lastFrameAt = asyncScheduler.now();
-        subscriber.next(frame);
-      };
-      const beats = defer(() => timer(lastFrameAt + period - asyncScheduler.now()))
-        .pipe(
-          filter(() => asyncScheduler.now() - lastFrameAt >= period),
-          repeat(),
-        )
-        .subscribe(() => {
-          if (backlog() === 0) send(KEEP_ALIVE_FRAME);
-          else lastFrameAt = asyncScheduler.now();
-        });
-      const frames = frames$.subscribe({
-        next: send,
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-      return () => {
-        beats.unsubscribe();
-        frames.unsubscribe();
-      };
-    });
+export function uiMessageBody(
+  caller: string,
+  events$: Observable<RunEvent | ResponseEvent>,
+  options: ToUIMessageStreamOptions & UIMessageFramesOptions,
+): FrameBody {
+  const { keepAliveMs, maxBufferedBytes, ...chunkOptions } = options;
+  const settings = frameSettings(caller, { keepAliveMs, maxBufferedBytes });
+  const frames$ = events$.pipe(toUIMessageStream(chunkOptions), map(chunkFrame));
+  return { ...settings, frames$, ending: UI_ENDING };
 }

@@ -124,6 +124,29 @@ describe('pipeUIMessageStreamToNodeResponse', () => {
     expect(await bodyOf(response)).toBe('');
   });
 
+  it('a res.write that throws ends the stream without a word and unsubscribes the run', () => {
+    const events = new Subject<RunEvent>();
+    const { seen, source } = watched(events);
+    const writes: Uint8Array[] = [];
+    const res = {
+      headersSent: true,
+      writableEnded: false,
+      write: (chunk: Uint8Array) => {
+        writes.push(chunk);
+        throw new Error('socket gone');
+      },
+      end: () => {},
+      writeHead: () => {},
+      once: () => {},
+      off: () => {},
+    };
+    const relay = pipeUIMessageStreamToNodeResponse(source, res, { keepAliveMs: false });
+    expect(relay.closed).toBe(true);
+    expect(writes).toHaveLength(1);
+    expect(seen.finalized).toBe(1);
+    expect(events.observed).toBe(false);
+  });
+
   it('refuses a response object without the methods it uses', () => {
     expect(() => pipeUIMessageStreamToNodeResponse(NEVER, {} as never)).toThrow(TypeError);
     expect(() => pipeUIMessageStreamToNodeResponse(null as never, {} as never)).toThrow(TypeError);
