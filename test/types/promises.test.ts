@@ -34,7 +34,11 @@ describe('promise helpers: types', () => {
 
   it('source config belongs in the options, never in the params', () => {
     if (never) {
-      void completeRun(client, { assistant_id: 'asst_abc' }, { mode: 'poll', signal: AbortSignal.timeout(1) });
+      void completeRun(
+        client,
+        { assistant_id: 'asst_abc' },
+        { mode: 'poll', signal: AbortSignal.timeout(1) },
+      );
       // @ts-expect-error mode is config: the third argument
       void completeRun(client, { assistant_id: 'asst_abc', mode: 'poll' });
       void completeResponse(client, { model: 'gpt-4o-mini', input: 'Hi' }, { mode: 'poll' });
