@@ -162,28 +162,34 @@ export interface FilePathAnnotation {
   file_path: { file_id: string };
 }
 
+/** An annotation of a message's text: a file citation or a file path. */
 export type Annotation = FileCitationAnnotation | FilePathAnnotation;
 
+/** A message's text, with its annotations. */
 export interface TextContentBlock {
   type: 'text';
   text: { value: string; annotations: Annotation[] };
 }
 
+/** An image file (by id) in a message. */
 export interface ImageFileContentBlock {
   type: 'image_file';
   image_file: { file_id: string; detail?: 'auto' | 'low' | 'high' };
 }
 
+/** An image at a URL in a message. */
 export interface ImageURLContentBlock {
   type: 'image_url';
   image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
 }
 
+/** The model's refusal, in place of text. */
 export interface RefusalContentBlock {
   type: 'refusal';
   refusal: string;
 }
 
+/** One content block of a message. */
 export type MessageContent =
   | TextContentBlock
   | ImageFileContentBlock
@@ -211,6 +217,7 @@ export interface Message {
 
 // ---- message deltas -----------------------------------------------------------------------------
 
+/** A fragment of a {@link FileCitationAnnotation}, merged by `index`. */
 export interface FileCitationDeltaAnnotation {
   index: number;
   type: 'file_citation';
@@ -220,6 +227,7 @@ export interface FileCitationDeltaAnnotation {
   file_citation?: { file_id?: string; quote?: string };
 }
 
+/** A fragment of a {@link FilePathAnnotation}, merged by `index`. */
 export interface FilePathDeltaAnnotation {
   index: number;
   type: 'file_path';
@@ -229,32 +237,38 @@ export interface FilePathDeltaAnnotation {
   file_path?: { file_id?: string };
 }
 
+/** A fragment of an {@link Annotation}, merged by `index`. */
 export type AnnotationDelta = FileCitationDeltaAnnotation | FilePathDeltaAnnotation;
 
+/** A fragment of a {@link TextContentBlock}: text to append, annotations to merge by `index`. */
 export interface TextDeltaBlock {
   index: number;
   type: 'text';
   text?: { value?: string; annotations?: AnnotationDelta[] };
 }
 
+/** A fragment of an {@link ImageFileContentBlock}. */
 export interface ImageFileDeltaBlock {
   index: number;
   type: 'image_file';
   image_file?: { file_id?: string; detail?: 'auto' | 'low' | 'high' };
 }
 
+/** A fragment of an {@link ImageURLContentBlock}. */
 export interface ImageURLDeltaBlock {
   index: number;
   type: 'image_url';
   image_url?: { url?: string; detail?: 'auto' | 'low' | 'high' };
 }
 
+/** A fragment of a {@link RefusalContentBlock}: refusal text to append. */
 export interface RefusalDeltaBlock {
   index: number;
   type: 'refusal';
   refusal?: string;
 }
 
+/** A fragment of one content block of a message, merged by `index`. */
 export type MessageContentDelta =
   | TextDeltaBlock
   | ImageFileDeltaBlock
@@ -270,22 +284,26 @@ export interface MessageDelta {
 
 // ---- run steps ----------------------------------------------------------------------------------
 
+/** A function call of a run step; `output` is what was submitted for it (`null` until then). */
 export interface FunctionToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string; output: string | null };
 }
 
+/** An output of a code_interpreter call: logs or an image file. */
 export type CodeInterpreterOutput =
   | { type: 'logs'; logs: string }
   | { type: 'image'; image: { file_id: string } };
 
+/** A code_interpreter call of a run step: the code and its outputs. */
 export interface CodeInterpreterToolCall {
   id: string;
   type: 'code_interpreter';
   code_interpreter: { input: string; outputs: CodeInterpreterOutput[] };
 }
 
+/** One file a file_search call found (`content` only when asked for with `include`). */
 export interface FileSearchResult {
   file_id: string;
   file_name: string;
@@ -293,24 +311,29 @@ export interface FileSearchResult {
   content?: { type?: 'text'; text?: string }[];
 }
 
+/** A file_search call of a run step; the results arrive with `thread.run.step.completed`. */
 export interface FileSearchToolCall {
   id: string;
   type: 'file_search';
   file_search: { ranking_options?: unknown; results?: FileSearchResult[] };
 }
 
+/** A tool call of a run step. */
 export type ToolCall = FunctionToolCall | CodeInterpreterToolCall | FileSearchToolCall;
 
+/** What a `message_creation` step did: the message it created. */
 export interface MessageCreationStepDetails {
   type: 'message_creation';
   message_creation: { message_id: string };
 }
 
+/** What a `tool_calls` step did: its tool calls. */
 export interface ToolCallsStepDetails {
   type: 'tool_calls';
   tool_calls: ToolCall[];
 }
 
+/** What a run step did. */
 export type StepDetails = MessageCreationStepDetails | ToolCallsStepDetails;
 
 /** A run step (`object: "thread.run.step"`). */
@@ -337,6 +360,7 @@ export interface RunStep {
 
 // ---- run step deltas ----------------------------------------------------------------------------
 
+/** A fragment of a {@link FunctionToolCall}: argument text to append, merged by `index`. */
 export interface FunctionToolCallDelta {
   index: number;
   id?: string;
@@ -344,10 +368,12 @@ export interface FunctionToolCallDelta {
   function?: { name?: string; arguments?: string; output?: string | null };
 }
 
+/** A fragment of a {@link CodeInterpreterOutput}, merged by `index`. */
 export type CodeInterpreterOutputDelta =
   | { index: number; type: 'logs'; logs?: string }
   | { index: number; type: 'image'; image?: { file_id?: string } };
 
+/** A fragment of a {@link CodeInterpreterToolCall}: input to append, outputs to merge by `index`. */
 export interface CodeInterpreterToolCallDelta {
   index: number;
   id?: string;
@@ -355,6 +381,7 @@ export interface CodeInterpreterToolCallDelta {
   code_interpreter?: { input?: string; outputs?: CodeInterpreterOutputDelta[] };
 }
 
+/** A fragment of a {@link FileSearchToolCall}. */
 export interface FileSearchToolCallDelta {
   index: number;
   id?: string;
@@ -362,8 +389,10 @@ export interface FileSearchToolCallDelta {
   file_search: unknown;
 }
 
+/** A fragment of a tool call of a run step, merged by `index`. */
 export type ToolCallDelta = FunctionToolCallDelta | CodeInterpreterToolCallDelta | FileSearchToolCallDelta;
 
+/** A fragment of a run step's {@link StepDetails}. */
 export type StepDetailsDelta =
   | { type: 'message_creation'; message_creation?: { message_id?: string } }
   | { type: 'tool_calls'; tool_calls?: ToolCallDelta[] };
