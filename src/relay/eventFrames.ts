@@ -30,7 +30,7 @@ const FALLBACK_ERROR_FRAME = sseFrame('error', '{"message":"The run failed."}');
  * or a failed write; the relay's own `relay_backpressure` frame for a reader that fell behind.
  * Checks the options at call time (`caller` names the public function in the messages).
  */
-export function eventBody(
+export function eventFrames(
   caller: string,
   events$: Observable<RunEvent | ResponseEvent>,
   options: EventFramesOptions,

@@ -1,7 +1,7 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { RunEvent } from '../events/RunEvent';
 import type { ResponseEvent } from '../responses/ResponseEvent';
-import { eventBody } from './eventFrames';
+import { eventFrames } from './eventFrames';
 import { checkNodeResponse, type NodeResponseLike, pipeBody } from './pipeBody';
 import { NODE_SSE_HEADERS } from './sseFrame';
 import type { ToServerSentEventsOptions } from './toServerSentEvents';
@@ -76,6 +76,6 @@ export function pipeToNodeResponse(
   }
   checkNodeResponse('pipeToNodeResponse(events$, res)', res);
   const { status = 200, headers = {}, ...streamOptions } = options;
-  const body = eventBody('pipeToNodeResponse', events$, streamOptions);
+  const body = eventFrames('pipeToNodeResponse', events$, streamOptions);
   return pipeBody(res, body, { status, defaults: NODE_SSE_HEADERS, headers });
 }

@@ -3,7 +3,7 @@ import type { RunEvent } from '../events/RunEvent';
 import type { ErrorPayload } from '../events/types';
 import type { ResponseEvent } from '../responses/ResponseEvent';
 import { bodyStream } from './bodyStream';
-import { eventBody } from './eventFrames';
+import { eventFrames } from './eventFrames';
 
 /** Options of {@link toServerSentEvents}, shared by `toSSEResponse` and `pipeToNodeResponse`. */
 export interface ToServerSentEventsOptions {
@@ -89,5 +89,5 @@ export function toServerSentEvents(
       'toServerSentEvents(events$) expects an Observable of run events or response events.',
     );
   }
-  return bodyStream(eventBody('toServerSentEvents', events$, options));
+  return bodyStream(eventFrames('toServerSentEvents', events$, options));
 }

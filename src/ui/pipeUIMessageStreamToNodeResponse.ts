@@ -3,7 +3,7 @@ import type { RunEvent } from '../events/RunEvent';
 import { checkNodeResponse, type NodeResponseLike, pipeBody } from '../relay/pipeBody';
 import type { ResponseEvent } from '../responses/ResponseEvent';
 import type { ToUIMessageStreamOptions } from './toUIMessageStream';
-import { UI_MESSAGE_STREAM_HEADERS, type UIMessageFramesOptions, uiMessageBody } from './uiMessageFrames';
+import { UI_MESSAGE_STREAM_HEADERS, type UIMessageFramesOptions, uiMessageFrames } from './uiMessageFrames';
 
 /** The UI message stream's headers for a Node response, which also keeps the connection open. */
 const NODE_UI_MESSAGE_STREAM_HEADERS = { ...UI_MESSAGE_STREAM_HEADERS, connection: 'keep-alive' };
@@ -67,6 +67,6 @@ export function pipeUIMessageStreamToNodeResponse(
   }
   checkNodeResponse('pipeUIMessageStreamToNodeResponse(events$, res)', res);
   const { status = 200, headers = {}, ...streamOptions } = options;
-  const body = uiMessageBody('pipeUIMessageStreamToNodeResponse', events$, streamOptions);
+  const body = uiMessageFrames('pipeUIMessageStreamToNodeResponse', events$, streamOptions);
   return pipeBody(res, body, { status, defaults: NODE_UI_MESSAGE_STREAM_HEADERS, headers });
 }

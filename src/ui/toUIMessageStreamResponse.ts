@@ -3,7 +3,7 @@ import type { RunEvent } from '../events/RunEvent';
 import { bodyResponse, bodyStream } from '../relay/bodyStream';
 import type { ResponseEvent } from '../responses/ResponseEvent';
 import type { ToUIMessageStreamOptions } from './toUIMessageStream';
-import { UI_MESSAGE_STREAM_HEADERS, type UIMessageFramesOptions, uiMessageBody } from './uiMessageFrames';
+import { UI_MESSAGE_STREAM_HEADERS, type UIMessageFramesOptions, uiMessageFrames } from './uiMessageFrames';
 
 /** Options of {@link toUIMessageStreamResponse}: the answer's status and headers, the stream's options. */
 export interface UIMessageStreamResponseInit extends ToUIMessageStreamOptions, UIMessageFramesOptions {
@@ -65,6 +65,6 @@ export function toUIMessageStreamResponse(
     );
   }
   const { status = 200, statusText, headers = {}, ...streamOptions } = init;
-  const body = uiMessageBody('toUIMessageStreamResponse', events$, streamOptions);
+  const body = uiMessageFrames('toUIMessageStreamResponse', events$, streamOptions);
   return bodyResponse(bodyStream(body), UI_MESSAGE_STREAM_HEADERS, { status, statusText, headers });
 }

@@ -67,7 +67,7 @@ const UI_ENDING: FrameEnding = {
  * options apply), one frame per chunk, then `[DONE]`. Checks the options at call time (`caller`
  * names the public function in the messages).
  */
-export function uiMessageBody(
+export function uiMessageFrames(
   caller: string,
   events$: Observable<RunEvent | ResponseEvent>,
   options: ToUIMessageStreamOptions & UIMessageFramesOptions,

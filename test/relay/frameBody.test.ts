@@ -2,7 +2,7 @@ import { map, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/events/RunEvent';
-import { eventBody } from '../../src/relay/eventFrames';
+import { eventFrames } from '../../src/relay/eventFrames';
 import { bodyBytes, type Frame, type FrameBody } from '../../src/relay/frameBody';
 import { text, utf8 } from './helpers';
 
@@ -28,7 +28,7 @@ const testScheduler = () =>
 
 /** The relay's event body with a keep-alive period (0: none). */
 const events = (events$: Observable<RunEvent>, keepAliveMs: number) =>
-  bodyBytes(eventBody('test', events$, { keepAliveMs })).pipe(map(text));
+  bodyBytes(eventFrames('test', events$, { keepAliveMs })).pipe(map(text));
 
 describe('bodyBytes, with the relay event body', () => {
   it('fills each silence of keepAliveMs with a comment, restarting after every frame', () => {
