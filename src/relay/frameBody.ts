@@ -24,7 +24,10 @@ import { checkByteLimit, checkDuration } from '../core/limits';
 /** One frame as its protocol writes it: text (sent as UTF-8) or bytes. */
 export type Frame = string | Uint8Array;
 
-/** How a protocol ends a stream. Each call returns the frames to write, in order, and never throws. */
+/**
+ * How a protocol ends a stream: the frames to write, in order. A call that throws ends the stream
+ * as a failed write does (the `broken` frame, if any).
+ */
 export interface FrameEnding {
   /** After the last frame. */
   readonly done: readonly Frame[];
@@ -59,10 +62,10 @@ export interface FrameBody extends FrameSettings {
 export type Backlog = () => number;
 
 /** 15 s: below the 30–120 s idle timeouts of common proxies and load balancers. */
-export const DEFAULT_KEEP_ALIVE_MS = 15_000;
+const DEFAULT_KEEP_ALIVE_MS = 15_000;
 
 /** 8 MiB: thousands of deltas of slack for a reader on a slow link, little memory per stream. */
-export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 const encoder = new TextEncoder();
 
