@@ -1,113 +1,69 @@
 import type { CodeInterpreterToolCall, FileSearchToolCall, FunctionToolCall } from '../events/types';
 import type {
-  BrainAction,
   BrainCodeInterpreterAction,
   BrainFileSearchAction,
   BrainFunctionCallsAction,
   BrainIncompleteAction,
   BrainText,
 } from './Brain';
-import { type Citations, callArguments, checkFunctionCalls, splitWords } from './brainActions';
+import { type Citations, callArguments, splitWords } from './brainActions';
+import { brainTurn, type TurnEnv, type TurnShow } from './brainTurn';
 import { nowSeconds } from './clock';
 import type { Pause } from './drive';
 import { newId } from './ids';
 import type { RunOps } from './runOps';
 import type { RunRecord } from './store';
-import { streamText, textSource } from './textStream';
+import { streamMessage } from './textStream';
 
 /** What a turn script needs from the engine. */
-export interface ScriptEnv {
+export interface ScriptEnv extends TurnEnv {
   ops: RunOps;
-  latencyMs: number;
-  /** Asks the brain for this turn's actions; never rejects (a failing brain becomes a `fail` action). */
-  askBrain: () => Promise<readonly BrainAction[]>;
 }
 
 /**
- * One turn of a run, from `queued` to the point where it pauses or ends: `in_progress`, the brain's
- * actions one event at a time (a pause of `latencyMs` before each), then `completed` unless an
- * action paused or ended the run. Driven by `drive`.
+ * One turn of a run, from `queued` to the point where it pauses or ends (`brainTurn`): run steps
+ * and messages, a `function_calls` action pauses the run `requires_action`. Driven by `drive`.
  */
-export function* turnScript(record: RunRecord, env: ScriptEnv): Generator<Pause, void, unknown> {
-  const { ops, latencyMs } = env;
-  yield latencyMs;
-  ops.setStatus(record, 'in_progress', { started_at: nowSeconds() });
-  const actions = (yield env.askBrain()) as readonly BrainAction[];
-  for (const action of actions) {
-    switch (action.type) {
-      case 'delay':
-        if (!(action.ms >= 0)) throw new TypeError(`A delay action needs ms >= 0, got ${action.ms}.`);
-        yield action.ms;
-        break;
-      case 'text':
-        if (!(yield* textMessage(record, env, action.text, undefined, action.citations))) return;
-        break;
-      case 'incomplete':
-        yield* textMessage(record, env, action.text ?? [], action);
-        return;
-      case 'code_interpreter':
-        yield* codeInterpreter(record, env, action);
-        break;
-      case 'file_search':
-        yield* fileSearch(record, env, action);
-        break;
-      case 'function_calls':
-        yield* functionCalls(record, env, action);
-        return;
-      case 'fail':
-        yield latencyMs;
-        ops.endRun(record, 'failed', {
-          last_error: {
-            code: action.code ?? 'server_error',
-            message: action.message ?? 'Sorry, something went wrong.',
-          },
-        });
-        return;
-      default:
-        throw new TypeError(`Unknown brain action: ${JSON.stringify(action)}.`);
-    }
-  }
-  yield latencyMs;
-  ops.endRun(record, 'completed');
-}
+export const turnScript = (record: RunRecord, env: ScriptEnv): Generator<Pause, void, unknown> =>
+  brainTurn(record, env, RUN_TURN);
 
 /** Streams a message; returns `false` when it ended the run (`incomplete`, or `failed` by its text stream). */
-function* textMessage(
+function textMessage(
   record: RunRecord,
   { ops, latencyMs }: ScriptEnv,
   text: BrainText,
   incomplete?: BrainIncompleteAction,
   citations: Citations = {},
 ): Generator<Pause, boolean, unknown> {
-  const source = textSource(text, citations);
-  yield latencyMs;
-  const { message, step } = ops.createMessage(record);
-  const limit = record.run.max_completion_tokens;
-  const spent = ops.completionTokens(record);
-  let written = 0;
-  const end = yield* streamText(source, {
-    latencyMs,
-    full: () => typeof limit === 'number' && spent + written >= limit,
-    write: (chunk) => {
-      ops.appendText(record, message, chunk, Object.hasOwn(citations, chunk) ? citations[chunk] : undefined);
-      written++;
+  return streamMessage(text, citations, latencyMs, {
+    open: () => {
+      const { message, step } = ops.createMessage(record);
+      const limit = record.run.max_completion_tokens;
+      return { message, step, limit, spent: ops.completionTokens(record), written: 0 };
+    },
+    full: ({ limit, spent, written }) => typeof limit === 'number' && spent + written >= limit,
+    write: (open, chunk) => {
+      ops.appendText(
+        record,
+        open.message,
+        chunk,
+        Object.hasOwn(citations, chunk) ? citations[chunk] : undefined,
+      );
+      open.written++;
+    },
+    // The open message and step end with the run (`incomplete` / `failed`).
+    fail: (_open, message) => ops.endRun(record, 'failed', { last_error: { code: 'server_error', message } }),
+    close: ({ message, step, written }, truncated) => {
+      const incompleteReason = incomplete ? (incomplete.reason ?? 'max_completion_tokens') : undefined;
+      ops.finishMessage(record, message, truncated || incompleteReason ? 'incomplete' : 'completed');
+      ops.finishStep(record, step, 'completed', written);
+      if (!truncated && !incompleteReason) return true;
+      ops.endRun(record, 'incomplete', {
+        incomplete_details: { reason: incompleteReason ?? 'max_completion_tokens' },
+      });
+      return false;
     },
   });
-  if (typeof end === 'object') {
-    // The open message and step end with the run (`incomplete` / `failed`).
-    ops.endRun(record, 'failed', { last_error: { code: 'server_error', message: end.failed } });
-    return false;
-  }
-  const truncated = end === 'limit';
-  yield latencyMs;
-  const incompleteReason = incomplete ? (incomplete.reason ?? 'max_completion_tokens') : undefined;
-  ops.finishMessage(record, message, truncated || incompleteReason ? 'incomplete' : 'completed');
-  ops.finishStep(record, step, 'completed', written);
-  if (!truncated && !incompleteReason) return true;
-  ops.endRun(record, 'incomplete', {
-    incomplete_details: { reason: incompleteReason ?? 'max_completion_tokens' },
-  });
-  return false;
 }
 
 /** A `tool_calls` step whose function calls stream in, then `requires_action`. */
@@ -116,7 +72,6 @@ function* functionCalls(
   { ops, latencyMs }: ScriptEnv,
   action: BrainFunctionCallsAction,
 ): Generator<Pause, void, unknown> {
-  checkFunctionCalls(action);
   yield latencyMs;
   const toolCalls: FunctionToolCall[] = [];
   const step = ops.createStep(record, { type: 'tool_calls', tool_calls: toolCalls });
@@ -204,8 +159,6 @@ function* fileSearch(
   { ops, latencyMs }: ScriptEnv,
   action: BrainFileSearchAction,
 ): Generator<Pause, void, unknown> {
-  if (!Array.isArray(action.results))
-    throw new TypeError('A file_search action needs results (an array, possibly empty).');
   yield latencyMs;
   const ranking_options = { ranker: 'default_2024_08_21', score_threshold: 0 };
   const call: FileSearchToolCall = { id: newId('call'), type: 'file_search', file_search: {} };
@@ -230,3 +183,14 @@ function* fileSearch(
   };
   ops.finishStep(record, step, 'completed');
 }
+
+/** A run's turn: `in_progress` with `started_at`, actions as steps, `completed` or `failed` with `last_error`. */
+const RUN_TURN: TurnShow<RunRecord, ScriptEnv> = {
+  start: (record, { ops }) => ops.setStatus(record, 'in_progress', { started_at: nowSeconds() }),
+  text: textMessage,
+  codeInterpreter,
+  fileSearch,
+  functionCalls,
+  end: (record, { ops }, error) =>
+    error ? ops.endRun(record, 'failed', { last_error: error }) : ops.endRun(record, 'completed'),
+};

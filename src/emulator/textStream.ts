@@ -4,7 +4,8 @@ import { type Citations, textChunks } from './brainActions';
 import type { Pause } from './drive';
 
 // How a message's text is streamed, for the run script and the response script alike: the chunks
-// of a string or an array one per `latencyMs`, or those of an async iterable as it yields them.
+// of a string or an array one per `latencyMs`, or those of an async iterable as it yields them;
+// and the message around them (`streamMessage`).
 
 /** The chunks a text streams in: split now (so a malformed text fails before the message opens). */
 export type TextSource = readonly string[] | AsyncIterable<unknown>;
@@ -95,3 +96,42 @@ export function* streamText(source: TextSource, sink: TextSink): Generator<Pause
 
 const typeName = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
+
+/** How a script shows a message as its text streams: a run's message and step, a response's output item. */
+export interface MessageShow<O> {
+  /** Opens the message: what the other calls write to. */
+  open(): O;
+  /** `true` once no more chunk may be written (the token limit is spent). */
+  full(open: O): boolean;
+  write(open: O, chunk: string): void;
+  /** Fails the turn: the text stream failed (the open message ends with the turn). */
+  fail(open: O, message: string): void;
+  /** Closes the message, `cut` by the token limit or not; `false` when that ended the turn. */
+  close(open: O, cut: boolean): boolean;
+}
+
+/**
+ * A message: a pause, it opens, its text streams in (`streamText`), a pause, it closes. Returns
+ * `false` when it ended the turn (its text stream failed, or `close` said so).
+ */
+export function* streamMessage<O>(
+  text: BrainText,
+  citations: Citations,
+  latencyMs: number,
+  show: MessageShow<O>,
+): Generator<Pause, boolean, unknown> {
+  const source = textSource(text, citations);
+  yield latencyMs;
+  const open = show.open();
+  const end = yield* streamText(source, {
+    latencyMs,
+    full: () => show.full(open),
+    write: (chunk) => show.write(open, chunk),
+  });
+  if (typeof end === 'object') {
+    show.fail(open, end.failed);
+    return false;
+  }
+  yield latencyMs;
+  return show.close(open, end === 'limit');
+}

@@ -1,108 +1,51 @@
 import type {
-  BrainAction,
   BrainCodeInterpreterAction,
   BrainFileSearchAction,
   BrainFunctionCallsAction,
   BrainIncompleteAction,
   BrainText,
 } from '../Brain';
-import {
-  argumentChunks,
-  type Citations,
-  callArguments,
-  checkFunctionCalls,
-  splitWords,
-} from '../brainActions';
+import { argumentChunks, type Citations, callArguments, splitWords } from '../brainActions';
+import { brainTurn, type TurnEnv, type TurnShow } from '../brainTurn';
 import type { Pause } from '../drive';
 import { newId } from '../ids';
-import { streamText, textSource } from '../textStream';
+import { streamMessage } from '../textStream';
 import type { StoredItem } from './objects';
 import type { ResponseOps } from './responseOps';
 import type { ResponseRecord } from './store';
 
 /** What a response's script needs from the engine. */
-export interface ResponseScriptEnv {
+export interface ResponseScriptEnv extends TurnEnv {
   ops: ResponseOps;
-  latencyMs: number;
-  /** Asks the brain for the turn's actions; never rejects (a failing brain becomes a `fail` action). */
-  askBrain: () => Promise<readonly BrainAction[]>;
 }
 
 /**
- * A response from `queued` (or created `in_progress`) to its end: `response.in_progress`, the
- * brain's actions one event at a time (a pause of `latencyMs` before each), then
+ * A response from `queued` (or created `in_progress`) to its end (`brainTurn`): output items, then
  * `response.completed` unless an action ended it otherwise. A `function_calls` action ends the
  * turn: the calls are output items and the response completes (there is no `requires_action`).
  * Driven by `drive`.
  */
-export function* responseScript(
+export const responseScript = (
   record: ResponseRecord,
   env: ResponseScriptEnv,
-): Generator<Pause, void, unknown> {
-  const { ops, latencyMs } = env;
-  yield latencyMs;
-  ops.setStatus(record, 'in_progress');
-  const actions = (yield env.askBrain()) as readonly BrainAction[];
-  for (const action of actions) {
-    switch (action.type) {
-      case 'delay':
-        if (!(action.ms >= 0)) throw new TypeError(`A delay action needs ms >= 0, got ${action.ms}.`);
-        yield action.ms;
-        break;
-      case 'text':
-        if (!(yield* text(record, env, action.text, undefined, action.citations))) return;
-        break;
-      case 'incomplete':
-        yield* text(record, env, action.text ?? [], action);
-        return;
-      case 'function_calls':
-        yield* functionCalls(record, env, action);
-        yield latencyMs;
-        ops.end(record, 'completed');
-        return;
-      case 'code_interpreter':
-        yield* codeInterpreter(record, env, action);
-        break;
-      case 'file_search':
-        yield* fileSearch(record, env, action);
-        break;
-      case 'fail':
-        yield latencyMs;
-        ops.end(record, 'failed', {
-          error: {
-            code: action.code ?? 'server_error',
-            message: action.message ?? 'Sorry, something went wrong.',
-          },
-        });
-        return;
-      default:
-        throw new TypeError(`Unknown brain action: ${JSON.stringify(action)}.`);
-    }
-  }
-  yield latencyMs;
-  ops.end(record, 'completed');
-}
+): Generator<Pause, void, unknown> => brainTurn(record, env, RESPONSE_TURN);
 
 /**
  * An output message streamed in chunks; returns `false` when it ended the response: `incomplete`
  * (`max_output_tokens` spent, one chunk = one token, or an `incomplete` action) or `failed` (its
  * text stream failed).
  */
-function* text(
+function text(
   record: ResponseRecord,
   { ops, latencyMs }: ResponseScriptEnv,
   content: BrainText,
   incomplete?: BrainIncompleteAction,
   citations: Citations = {},
 ): Generator<Pause, boolean, unknown> {
-  const source = textSource(content, citations);
-  yield latencyMs;
-  const open = ops.beginText(record);
-  const limit = record.response.max_output_tokens;
-  const end = yield* streamText(source, {
-    latencyMs,
-    full: () => typeof limit === 'number' && record.tokens.output >= limit,
-    write: (chunk) => {
+  return streamMessage(content, citations, latencyMs, {
+    open: () => ({ text: ops.beginText(record), limit: record.response.max_output_tokens }),
+    full: ({ limit }) => typeof limit === 'number' && record.tokens.output >= limit,
+    write: (open, chunk) => {
       const fileId = Object.hasOwn(citations, chunk) ? citations[chunk] : undefined;
       const annotation =
         fileId === undefined
@@ -110,23 +53,21 @@ function* text(
           : {
               type: 'file_citation',
               file_id: fileId,
-              index: open.part.text.length,
+              index: open.text.part.text.length,
               filename: fileName(record, fileId),
             };
-      ops.appendText(record, open, chunk, annotation);
+      ops.appendText(record, open.text, chunk, annotation);
+    },
+    // The open message ends `incomplete` with the response.
+    fail: (_open, message) => ops.end(record, 'failed', { error: { code: 'server_error', message } }),
+    close: (open, truncated) => {
+      const ended = truncated || incomplete !== undefined;
+      ops.finishText(record, open.text, ended ? 'incomplete' : 'completed');
+      if (!ended) return true;
+      ops.end(record, 'incomplete', { incomplete_details: { reason: 'max_output_tokens' } });
+      return false;
     },
   });
-  if (typeof end === 'object') {
-    // The open message ends `incomplete` with the response.
-    ops.end(record, 'failed', { error: { code: 'server_error', message: end.failed } });
-    return false;
-  }
-  yield latencyMs;
-  const ended = end === 'limit' || incomplete !== undefined;
-  ops.finishText(record, open, ended ? 'incomplete' : 'completed');
-  if (!ended) return true;
-  ops.end(record, 'incomplete', { incomplete_details: { reason: 'max_output_tokens' } });
-  return false;
 }
 
 /** The name of a file that a search of this response found, else its id. */
@@ -138,13 +79,12 @@ function fileName(record: ResponseRecord, fileId: string): string {
   return fileId;
 }
 
-/** One `function_call` item per call, its arguments streamed in pieces. */
+/** One `function_call` item per call, its arguments streamed in pieces; then the response completes. */
 function* functionCalls(
   record: ResponseRecord,
   { ops, latencyMs }: ResponseScriptEnv,
   action: BrainFunctionCallsAction,
 ): Generator<Pause, void, unknown> {
-  checkFunctionCalls(action);
   for (const call of action.calls) {
     yield latencyMs;
     const { item, index } = ops.beginCall(record, call.name);
@@ -155,6 +95,8 @@ function* functionCalls(
     yield latencyMs;
     ops.finishCall(record, item, index);
   }
+  yield latencyMs;
+  ops.end(record, 'completed');
 }
 
 /** A `code_interpreter_call` item: in progress, its code streamed, interpreting, completed with its logs. */
@@ -197,8 +139,6 @@ function* fileSearch(
   { ops, latencyMs }: ResponseScriptEnv,
   action: BrainFileSearchAction,
 ): Generator<Pause, void, unknown> {
-  if (!Array.isArray(action.results))
-    throw new TypeError('A file_search action needs results (an array, possibly empty).');
   yield latencyMs;
   const item: StoredItem = {
     id: newId('fs'),
@@ -224,3 +164,14 @@ function* fileSearch(
   ops.event(record, 'response.file_search_call.completed', at);
   ops.finishItem(record, item, index);
 }
+
+/** A response's turn: `in_progress`, actions as output items, `completed` or `failed` with `error`. */
+const RESPONSE_TURN: TurnShow<ResponseRecord, ResponseScriptEnv> = {
+  start: (record, { ops }) => ops.setStatus(record, 'in_progress'),
+  text,
+  codeInterpreter,
+  fileSearch,
+  functionCalls,
+  end: (record, { ops }, error) =>
+    error ? ops.end(record, 'failed', { error }) : ops.end(record, 'completed'),
+};
