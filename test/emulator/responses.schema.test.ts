@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Brain,
-  defaultBrain,
-  type Emulator,
-  type EndpointName,
-  startEmulator,
-} from '../../src/emulator';
+import { describe, expect, it } from 'vitest';
+import type { EndpointName } from '../../src/emulator';
 import { readRecording, recordedSseBody } from '../helpers/fixtures';
-import { type Captured, capturingFetch, collapse, eventually, rawApi, strictFrames } from './helpers';
+import {
+  captureScenario,
+  EMPTY_LIST,
+  expectValidAnswers,
+  recordedProblems,
+  scenarioBrain,
+} from './conformance';
+import { collapse, eventually, rawApi, strictFrames } from './helpers';
 import { createResponsesValidator, RESPONSE_LENIENCIES } from './responsesValidator';
 
 // Every JSON body and every stream event of the Responses and Conversations endpoints, over a
@@ -15,49 +16,24 @@ import { createResponsesValidator, RESPONSE_LENIENCIES } from './responsesValida
 // the published spec (openapi-responses.json) with the documented RESPONSE_LENIENCIES only; and the
 // streams have the event order and fields of the real recordings.
 
-const brain: Brain = (context) => {
-  const text = context.lastUserText;
-  if (text.startsWith('code'))
-    return [
-      { type: 'code_interpreter', input: 'print(6 * 7)', logs: '42\n' },
-      { type: 'text', text: 'The answer is 42.' },
-    ];
-  if (text.startsWith('search'))
-    return [
-      {
-        type: 'file_search',
-        results: [{ file_id: 'file-1', file_name: 'notes.txt', content: 'Leek soup.' }],
-      },
-      { type: 'text', text: 'Leek soup【4:0†notes.txt】.', citations: { '【4:0†notes.txt】': 'file-1' } },
-    ];
-  if (text.startsWith('fail'))
-    return [{ type: 'fail', code: 'rate_limit_exceeded', message: 'Too many requests.' }];
-  if (text.startsWith('cut')) return [{ type: 'incomplete', text: 'This answer is cut' }];
-  if (text.startsWith('pause'))
-    return [
-      { type: 'delay', ms: 80 },
-      { type: 'text', text: 'there' },
-    ];
-  if (text.startsWith('slow')) return [{ type: 'delay', ms: 60_000 }];
-  return defaultBrain(context);
-};
+const brain = scenarioBrain({
+  cut: [{ type: 'incomplete', text: 'This answer is cut' }],
+  pause: [
+    { type: 'delay', ms: 80 },
+    { type: 'text', text: 'there' },
+  ],
+});
 
 const weather = { type: 'function', name: 'get_weather', parameters: { type: 'object', properties: {} } };
 
-const emulators: Emulator[] = [];
-const captured: Captured[] = [];
-const endpointsSeen = new Set<EndpointName | undefined>();
-
-beforeAll(async () => {
-  const main = await startEmulator({
+const { captured, endpointsSeen } = captureScenario(async ({ start, fetch }) => {
+  const main = await start({
     brain,
     latencyMs: 0,
     keepAliveMs: 20,
     faults: { rules: [{ type: 'error_event', on: 'responses.create', afterEvents: 4, times: 1 }] },
   });
-  emulators.push(main);
-  const capture = capturingFetch();
-  const api = rawApi(main, {}, capture.fetch);
+  const api = rawApi(main, {}, fetch);
   const until = (id: string, status: string) =>
     eventually(async () => ((await api.get(`/responses/${id}`)).json.status === status ? true : undefined));
   const create = (body: Record<string, unknown>) => api.post('/responses', { model: 'gpt-4o', ...body });
@@ -93,7 +69,7 @@ beforeAll(async () => {
   const background = (await create({ input: 'hi', background: true, stream: false })).json;
   await until(background.id, 'completed');
   const streamedId = JSON.parse(called.frames[0]?.data ?? '{}').response.id;
-  await capture.fetch(`${main.url}/responses/${streamedId}?stream=true&starting_after=3`);
+  await fetch(`${main.url}/responses/${streamedId}?stream=true&starting_after=3`);
   const slow = (await create({ input: 'slow please', background: true })).json;
   await until(slow.id, 'in_progress');
   await api.post(`/responses/${slow.id}/cancel`);
@@ -123,14 +99,6 @@ beforeAll(async () => {
   await api.get('/responses/resp_missing');
   await api.post(`/responses/${first.id}/cancel`);
   await api.get(`/conversations/${empty.id}`);
-
-  await capture.settled();
-  captured.push(...capture.answers);
-  for (const r of main.requests) endpointsSeen.add(r.endpoint);
-});
-
-afterAll(async () => {
-  await Promise.all(emulators.map((e) => e.close()));
 });
 
 describe('Responses and Conversations output against openapi-responses.json', () => {
@@ -180,15 +148,7 @@ describe('Responses and Conversations output against openapi-responses.json', ()
   });
 
   it('every answer validates (JSON bodies, SSE frames, error objects), and no stream has [DONE]', () => {
-    const validator = createResponsesValidator();
-    expect(captured.filter((c) => c.problem)).toEqual([]);
-    const problems = captured.flatMap((c) =>
-      validator
-        .answer(c.method, c.path, c.status, c.json, c.frames)
-        .map((p) => `${c.method} ${c.path}: ${p}`),
-    );
-    expect(problems).toEqual([]);
-    expect(captured.length).toBeGreaterThan(30);
+    expectValidAnswers(createResponsesValidator(), captured, 30);
     expect(captured.flatMap((c) => c.frames ?? []).filter((f) => f.data === '[DONE]')).toEqual([]);
   });
 
@@ -221,18 +181,7 @@ describe('the Responses leniencies are the wire, not inventions', () => {
     'MessageHistoryWorks',
   ];
   const check = (validator: ReturnType<typeof createResponsesValidator>) =>
-    RECORDINGS.flatMap((name) =>
-      readRecording(`openai-dotnet.${name}.json`).Entries.flatMap((entry) => {
-        const path = new URL(entry.RequestUri).pathname;
-        if (Array.isArray(entry.ResponseBody))
-          return strictFrames(recordedSseBody(entry)).flatMap((f) =>
-            validator.frame(f).map((p) => `${name}: ${p}`),
-          );
-        return validator
-          .answer(entry.RequestMethod, path, entry.StatusCode, entry.ResponseBody, undefined)
-          .map((p) => `${name} ${path}: ${p}`);
-      }),
-    );
+    RECORDINGS.flatMap((name) => recordedProblems(validator, `openai-dotnet.${name}.json`));
 
   it('every recorded Responses frame and JSON answer validates with them', () => {
     expect(check(createResponsesValidator())).toEqual([]);
@@ -246,15 +195,7 @@ describe('the Responses leniencies are the wire, not inventions', () => {
     expect(failures).toMatch(/cache_write_tokens/);
     expect(failures).toMatch(/ResponseFunctionCallArgumentsDoneEvent must have required property 'name'/);
     const strict = createResponsesValidator({ lenient: false });
-    expect(
-      strict.object('ConversationItemList', {
-        object: 'list',
-        data: [],
-        first_id: null,
-        last_id: null,
-        has_more: false,
-      }),
-    ).not.toEqual([]);
+    expect(strict.object('ConversationItemList', EMPTY_LIST)).not.toEqual([]);
     expect(
       strict.frame({ event: 'keepalive', data: '{"type":"keepalive","sequence_number":466}' }),
     ).not.toEqual([]);

@@ -1,56 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { EndpointName } from '../../src/emulator';
+import { readFixture, sseFixtures } from '../helpers/fixtures';
 import {
-  type Brain,
-  defaultBrain,
-  type Emulator,
-  type EndpointName,
-  startEmulator,
-} from '../../src/emulator';
-import { readFixture, readRecording, recordedSseBody, sseFixtures } from '../helpers/fixtures';
-import { type Captured, capturingFetch, eventually, rawApi, sdkFor, strictFrames } from './helpers';
+  captureScenario,
+  EMPTY_LIST,
+  expectValidAnswers,
+  recordedProblems,
+  scenarioBrain,
+} from './conformance';
+import { eventually, rawApi, sdkFor, strictFrames } from './helpers';
 import { createValidator, LENIENCIES } from './openapiValidator';
 
 // Every JSON object and SSE frame the emulator emits, over a scenario that touches every endpoint,
 // validates against the published OpenAPI spec (with the documented LENIENCIES only).
 
-const brain: Brain = (context) => {
-  const text = context.lastUserText;
-  if (text.startsWith('code'))
-    return [
-      { type: 'code_interpreter', input: 'print(6 * 7)', logs: '42\n' },
-      { type: 'text', text: 'The answer is 42.' },
-    ];
-  if (text.startsWith('search'))
-    return [
-      {
-        type: 'file_search',
-        results: [{ file_id: 'file-1', file_name: 'notes.txt', content: 'Leek soup.' }],
-      },
-      { type: 'text', text: 'Leek soup【4:0†notes.txt】.', citations: { '【4:0†notes.txt】': 'file-1' } },
-    ];
-  if (text.startsWith('fail'))
-    return [{ type: 'fail', code: 'rate_limit_exceeded', message: 'Too many requests.' }];
-  if (text.startsWith('cut'))
-    return [{ type: 'incomplete', text: 'This answer is cut', reason: 'max_prompt_tokens' }];
-  if (text.startsWith('slow')) return [{ type: 'delay', ms: 60_000 }];
-  return defaultBrain(context);
-};
+const brain = scenarioBrain({
+  cut: [{ type: 'incomplete', text: 'This answer is cut', reason: 'max_prompt_tokens' }],
+});
 
 const weather = {
   type: 'function',
   function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
 };
 
-const emulators: Emulator[] = [];
-const captured: Captured[] = [];
-const endpointsSeen = new Set<EndpointName | undefined>();
-
-beforeAll(async () => {
-  const main = await startEmulator({ brain, pollAfterMs: 1 });
-  const expiring = await startEmulator({ expiresAfterMs: 30, apiKey: 'sk-right' });
-  emulators.push(main, expiring);
-  const capture = capturingFetch();
-  const api = rawApi(main, {}, capture.fetch);
+const { captured, endpointsSeen } = captureScenario(async ({ start, fetch }) => {
+  const main = await start({ brain, pollAfterMs: 1 });
+  const expiring = await start({ expiresAfterMs: 30, apiKey: 'sk-right' });
+  const api = rawApi(main, {}, fetch);
   const waitStatus = (threadId: string, runId: string, status: string) =>
     eventually(async () => {
       const run = await api.get(`/threads/${threadId}/runs/${runId}`);
@@ -148,7 +124,7 @@ beforeAll(async () => {
   await api.del(`/threads/${thread.id}`);
 
   // the SDK on an emulator with an API key and a short expiry
-  const openai = sdkFor(expiring, { apiKey: 'sk-right', fetch: capture.fetch });
+  const openai = sdkFor(expiring, { apiKey: 'sk-right', fetch });
   const a2 = await openai.beta.assistants.create({ model: 'gpt-4o', tools: [weather as never] });
   const r2 = await openai.beta.threads.createAndRun({
     assistant_id: a2.id,
@@ -159,17 +135,9 @@ beforeAll(async () => {
     return r.status === 'expired' ? r : undefined;
   });
   await openai.beta.threads.runs.steps.list(r2.id, { thread_id: r2.thread_id });
-  await sdkFor(expiring, { apiKey: 'sk-wrong', fetch: capture.fetch })
+  await sdkFor(expiring, { apiKey: 'sk-wrong', fetch })
     .beta.assistants.list()
     .catch(() => undefined);
-
-  await capture.settled();
-  captured.push(...capture.answers);
-  for (const e of emulators) for (const r of e.requests) endpointsSeen.add(r.endpoint);
-});
-
-afterAll(async () => {
-  await Promise.all(emulators.map((e) => e.close()));
 });
 
 describe('emulator output against openapi-assistants.json', () => {
@@ -226,15 +194,7 @@ describe('emulator output against openapi-assistants.json', () => {
   });
 
   it('every answer validates (JSON bodies, SSE frames, error objects)', () => {
-    const validator = createValidator();
-    expect(captured.filter((c) => c.problem)).toEqual([]);
-    const problems = captured.flatMap((c) =>
-      validator
-        .answer(c.method, c.path, c.status, c.json, c.frames)
-        .map((p) => `${c.method} ${c.path}: ${p}`),
-    );
-    expect(problems).toEqual([]);
-    expect(captured.length).toBeGreaterThan(50);
+    expectValidAnswers(createValidator(), captured, 50);
   });
 
   it('the validator is not vacuous: it rejects a broken run, step and frame', () => {
@@ -261,19 +221,11 @@ describe('the leniencies are the wire, not inventions', () => {
     for (const name of sseFixtures().filter((n) => !n.includes('assistants-v1')))
       for (const frame of strictFrames(readFixture('sse', name).replace(/\r\n/g, '\n')))
         problems.push(...validator.frame(frame).map((p) => `${name}: ${p}`));
-    for (const name of ['openai-dotnet.StreamingToolCall.json', 'openai-dotnet.FunctionToolsWork.json']) {
-      for (const entry of readRecording(name).Entries) {
-        const path = new URL(entry.RequestUri).pathname;
-        if (Array.isArray(entry.ResponseBody))
-          for (const frame of strictFrames(recordedSseBody(entry)))
-            problems.push(...validator.frame(frame).map((p) => `${name} ${path}: ${p}`));
-        else if (!path.endsWith('/messages'))
-          // recorded message lists lack `status` etc. (the emulator sends them; see the fixtures README)
-          problems.push(
-            ...validator.answer(entry.RequestMethod, path, entry.StatusCode, entry.ResponseBody, undefined),
-          );
-      }
-    }
+    for (const name of ['openai-dotnet.StreamingToolCall.json', 'openai-dotnet.FunctionToolsWork.json'])
+      problems.push(
+        // recorded message lists lack `status` etc. (the emulator sends them; see the fixtures README)
+        ...recordedProblems(validator, name, (path) => !path.endsWith('/messages')),
+      );
     expect(problems).toEqual([]);
   });
 
@@ -289,14 +241,6 @@ describe('the leniencies are the wire, not inventions', () => {
     expect(failures).toMatch(/parallel_tool_calls/);
     expect(failures).toMatch(/expired_at/);
     expect(failures).toMatch(/metadata/);
-    expect(
-      strict.object('ListMessagesResponse', {
-        object: 'list',
-        data: [],
-        first_id: null,
-        last_id: null,
-        has_more: false,
-      }),
-    ).not.toEqual([]);
+    expect(strict.object('ListMessagesResponse', EMPTY_LIST)).not.toEqual([]);
   });
 });
