@@ -7,6 +7,7 @@ import type { RunEvent } from '../events/RunEvent';
 import { responseEventProblem, runEventProblem } from '../events/shapes';
 import type { ErrorPayload } from '../events/types';
 import type { ResponseEvent } from '../responses/ResponseEvent';
+import { textDeltaReader } from './textDeltaReader';
 
 /**
  * Which wire a stream speaks: the Assistants API's `thread.*` events, or the Responses API's
@@ -140,8 +141,18 @@ export function parseEventStream(
       return undefined;
     };
 
-    // Per frame, in the order of how often each kind comes: `thread.*` events, then the end.
+    // Per frame, in the order of how often each kind comes: text deltas (read without a parse when
+    // they have the API's exact layout, which passes the shape check by construction), other
+    // `thread.*` events, then the end.
+    const readTextDelta = textDeltaReader();
     const runFrame = (event: string | undefined, data: string): void => {
+      if (event === 'thread.message.delta') {
+        const delta = readTextDelta(data);
+        if (delta !== undefined) {
+          subscriber.next({ event, data: delta });
+          return;
+        }
+      }
       if (event?.startsWith('thread.')) {
         const parsed = objectOf(event, data);
         if (parsed === undefined) return;
