@@ -1,4 +1,3 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Observable } from 'rxjs';
 import { checkByteLimit } from '../core/limits';
 import { reasonOf } from '../errors/AssistantsError';
@@ -7,6 +6,7 @@ import type { RunEvent } from '../events/RunEvent';
 import { responseEventProblem, runEventProblem } from '../events/shapes';
 import type { ErrorPayload } from '../events/types';
 import type { ResponseEvent } from '../responses/ResponseEvent';
+import { sseParser } from './sseParser';
 import { textDeltaReader } from './textDeltaReader';
 
 /**
@@ -191,27 +191,23 @@ export function parseEventStream(
     };
 
     const frame = responses ? responseFrame : runFrame;
-    const onEvent = ({ event, data }: EventSourceMessage): void => {
-      if (settled || subscriber.closed) return;
-      if (data.length > maxEventBytes) finish(tooBig(event, data));
-      else frame(event, data);
-    };
-
-    const parser = createParser({
-      onEvent,
-      onError(error) {
-        // Unknown fields and bad `retry:` lines are noise to skip; only the size guard is fatal.
-        if (error.type === 'max-buffer-size-exceeded') finish(tooBig(undefined, ''));
+    // The size guard of a pending line is the only fatal parser error.
+    const feed = sseParser(
+      (event, data) => {
+        if (settled || subscriber.closed) return;
+        if (data.length > maxEventBytes) finish(tooBig(event, data));
+        else frame(event, data);
       },
-      maxBufferSize: maxEventBytes + PARSER_SLACK,
-    });
+      maxEventBytes + PARSER_SLACK,
+      () => finish(tooBig(undefined, '')),
+    );
 
     const pump = (): void => {
       reader.read().then(
         ({ done, value }) => {
           if (settled || subscriber.closed) return;
           if (done) {
-            parser.feed(decoder.decode());
+            feed(decoder.decode());
             finish(
               ended
                 ? undefined
@@ -223,7 +219,7 @@ export function parseEventStream(
             return;
           }
           receivedBytes += value.byteLength;
-          parser.feed(decoder.decode(value, { stream: true }));
+          feed(decoder.decode(value, { stream: true }));
           if (!settled && !subscriber.closed) pump();
         },
         (error: unknown) => {
