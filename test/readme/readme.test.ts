@@ -48,7 +48,8 @@ describe('README.md', () => {
     expect(found.get(30)).toEqual([]);
   }, 60_000);
 
-  describe('every program block runs', () => {
+  // A block that is not a complete program: put `<!-- readme-check: typecheck -->` on the line before it.
+  describe('every program block runs (a fragment is marked <!-- readme-check: typecheck -->)', () => {
     let emulator: Emulator;
     beforeAll(async () => {
       emulator = await startEmulator();
