@@ -21,7 +21,7 @@ import { type AttackProxy, type ProxiedRequest, type Sink, startSink, type Tampe
 import { type Driven, drive, lastStatus, runIdOf } from './drive';
 import { check, type Rng, rngFor, type SeedOutcome, waitFor } from './harness';
 import { judgeEmissions, OPEN_BUGS, withBug } from './knownBugs';
-import { type HandlerLedger, type Plan, planFor } from './plan';
+import { drawSeed, type HandlerLedger, type Plan, planFor } from './plan';
 import { collect, comparable } from './probes';
 import type { RowContext, RowSpec } from './row';
 import { serverMessages, settledRuns, threadAcceptsMessages, type World } from './world';
@@ -161,9 +161,7 @@ async function redirectSeed(
   context: RowContext,
   ledger: HandlerLedger,
 ): Promise<SeedOutcome> {
-  const plan = planFor(row, seed);
-  const rng = rngFor(row, seed);
-  const mode = rng.pick(['stream', 'poll'] as const);
+  const { plan, rng, mode } = drawSeed(row, seed);
   const aim = drawRedirectAim(rng, plan, mode);
   const status = rng.pick(REDIRECTS);
   const where = `${plan.shape} run (${mode}), ${aim.on} #${aim.nth} answered ${status}${aim.leaveAfter ? ` (client leaves after ${aim.leaveAfter} events)` : ''}${aim.noSteps ? ', server without steps' : ''}`;

@@ -7,7 +7,7 @@ import {
 } from '../../src/operators/handleRequiresAction';
 import { createRun } from '../../src/sources/createRun';
 import type { RunConfig, RunRef } from '../../src/sources/RunConfig';
-import type { HandlerBehaviour, HandlerLedger } from './plan';
+import type { HandlerBehaviour, HandlerLedger, Leave } from './plan';
 import { counted, type SubscriptionCount } from './probes';
 import type { World } from './world';
 
@@ -28,28 +28,36 @@ export interface PipelineOptions {
   onHandler?: (call: RequiredActionFunctionToolCall) => void;
 }
 
-/** How one seed's run is driven. */
-export interface DriveOptions extends Omit<PipelineOptions, 'onHandler'> {
+/** When a driven pipeline (of events `E`, whose handlers take calls `C`) is unsubscribed early. */
+export interface StopOptions<E, C> {
   /** Called with each event and the subscription, to unsubscribe at a chosen moment. */
-  onEvent?: (event: RunEvent, index: number, stop: () => void) => void;
+  onEvent?: (event: E, index: number, stop: () => void) => void;
   /** Unsubscribe this many ms after subscribing; `0`: at once, synchronously. */
   stopAfterMs?: number;
   /** Called as each handler starts (before it runs), with the same `stop`. */
-  onHandler?: (call: RequiredActionFunctionToolCall, stop: () => void) => void;
+  onHandler?: (call: C, stop: () => void) => void;
 }
+
+/** How one seed's run is driven. */
+export interface DriveOptions
+  extends Omit<PipelineOptions, 'onHandler'>,
+    StopOptions<RunEvent, RequiredActionFunctionToolCall> {}
 
 /** Failures of cancel requests reported through `onCancelError`. */
 export type CancelErrors = { error: unknown; run: RunRef }[];
 
-/** What a driven run gave. */
-export interface Driven {
-  events: RunEvent[];
+/** What a driven pipeline gave, with the failed cancels `X` it reported. */
+export interface Collected<E, X> {
+  events: E[];
   /** The error the pipeline ended with, if any. */
   error: unknown;
   /** `true` when the test unsubscribed before the pipeline ended. */
   unsubscribed: boolean;
-  cancelErrors: CancelErrors;
+  cancelErrors: X;
 }
+
+/** What a driven run gave. */
+export type Driven = Collected<RunEvent, CancelErrors>;
 
 /**
  * A seed's run pipeline, `createRun → handleRequiresAction → after…` on the world's client,
@@ -97,24 +105,41 @@ export function drive(
     ...pipeline,
     ...(onHandler && { onHandler: (call) => onHandler(call, () => stopRun()) }),
   });
-  return new Promise<Driven>((resolve) => {
-    const events: RunEvent[] = [];
+  return collectEvents(run$, options, cancelErrors, (stop) => {
+    stopRun = stop;
+  });
+}
+
+/**
+ * Subscribes to a pipeline and resolves with its events when it completes, errors, or is
+ * unsubscribed by `onEvent`, `stopAfterMs` or the `stop` handed to `bindStop` (before subscribing,
+ * for the handlers).
+ */
+export function collectEvents<E, X>(
+  pipeline$: Observable<E>,
+  { onEvent, stopAfterMs }: Pick<StopOptions<E, never>, 'onEvent' | 'stopAfterMs'>,
+  cancelErrors: X,
+  bindStop: (stop: () => void) => void,
+): Promise<Collected<E, X>> {
+  return new Promise((resolve) => {
+    const events: E[] = [];
     let subscription: Subscription | undefined;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stop = () => {
       if (stopped) return;
       stopped = true;
+      clearTimeout(timer);
       subscription?.unsubscribe();
       resolve({ events, error: undefined, unsubscribed: true, cancelErrors });
     };
-    stopRun = stop;
+    bindStop(stop);
     const end = (error: unknown) => {
       clearTimeout(timer);
       stopped = true;
       resolve({ events, error, unsubscribed: false, cancelErrors });
     };
-    subscription = run$.subscribe({
+    subscription = pipeline$.subscribe({
       next: (event) => {
         events.push(event);
         onEvent?.(event, events.length - 1, stop);
@@ -126,6 +151,20 @@ export function drive(
     else if (stopAfterMs === 0) stop();
     else if (stopAfterMs !== undefined) timer = setTimeout(stop, stopAfterMs);
   });
+}
+
+/** The options that unsubscribe at a drawn moment (`drawLeave`, earliest at subscribe). */
+export function leaveAt({ moment, k, t }: Leave<'subscribe'>): StopOptions<unknown, unknown> {
+  switch (moment) {
+    case 'event':
+      return { onEvent: (_e, i, stop) => i + 1 === k && stop() };
+    case 'time':
+      return { stopAfterMs: t };
+    case 'subscribe':
+      return { stopAfterMs: 0 };
+    case 'handler':
+      return { onHandler: (_call, stop) => stop() };
+  }
 }
 
 /** The run status of the last run status event, if any. */

@@ -97,6 +97,13 @@ export function planFor(row: string, seed: number): Plan {
   return { row, seed, shape, words, rounds, preface, stall: options.stall?.(rng, words.length) };
 }
 
+/** A seed's plan and random draws, the first of them stream or poll mode: how most rows start. */
+export function drawSeed(row: string, seed: number) {
+  const plan = planFor(row, seed);
+  const rng = rngFor(row, seed);
+  return { plan, rng, mode: rng.pick(['stream', 'poll'] as const) };
+}
+
 /** The user message that carries the plan. */
 export const promptOf = (plan: Plan): string => `seed ${plan.seed} ${plan.row}: ${plan.words.join(' ')}`;
 

@@ -1,10 +1,4 @@
-import {
-  filter,
-  firstValueFrom,
-  type MonoTypeOperatorFunction,
-  type Observable,
-  type Subscription,
-} from 'rxjs';
+import { filter, firstValueFrom, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 import type { EmulatorOptions } from '../../src/emulator';
 import type { RequiredActionFunctionToolCall } from '../../src/events/types';
 import type { ToolHandlers } from '../../src/operators/runToolCall';
@@ -22,7 +16,7 @@ import { createResponse } from '../../src/responses/sources/createResponse';
 import type { ResponseConfig, ResponseRef } from '../../src/responses/sources/ResponseConfig';
 import { watchResponse } from '../../src/responses/sources/watchResponse';
 import type { ResponseFunctionCall, ResponseObject } from '../../src/responses/types';
-import { FAST_POLL } from './drive';
+import { type Collected, collectEvents, FAST_POLL, type StopOptions } from './drive';
 import { waitFor } from './harness';
 import type { HandlerBehaviour, HandlerLedger, Plan } from './plan';
 import { promptOf } from './plan';
@@ -109,28 +103,17 @@ export function responseHandlers(
 export type ResponseCancelErrors = { error: unknown; response: ResponseRef }[];
 
 /** How one seed's responses are driven. */
-export interface ResponseDriveOptions {
+export interface ResponseDriveOptions extends StopOptions<ResponseEvent, ResponseFunctionCall> {
   mode: 'stream' | 'poll';
   /** Watch this response instead of creating one (a watcher: never cancels). */
   watch?: string | undefined;
   behaviour?: (call: ResponseFunctionCall) => HandlerBehaviour;
   tools?: Pick<HandleFunctionCallsConfig, 'onError' | 'timeoutMs' | 'concurrency' | 'onToolError'>;
   after?: readonly MonoTypeOperatorFunction<ResponseEvent>[];
-  /** Called with each event, to unsubscribe at a chosen moment. */
-  onEvent?: (event: ResponseEvent, index: number, stop: () => void) => void;
-  /** Unsubscribe this many ms after subscribing; `0`: at once, synchronously. */
-  stopAfterMs?: number;
-  /** Called as each handler starts, with the same `stop`. */
-  onHandler?: (call: ResponseFunctionCall, stop: () => void) => void;
 }
 
 /** What a driven pipeline gave. */
-export interface ResponsesDriven {
-  events: ResponseEvent[];
-  error: unknown;
-  unsubscribed: boolean;
-  cancelErrors: ResponseCancelErrors;
-}
+export type ResponsesDriven = Collected<ResponseEvent, ResponseCancelErrors>;
 
 /**
  * Runs a seed's pipeline, `createResponse(params)` (or `watchResponse`) → `handleFunctionCalls` →
@@ -142,8 +125,7 @@ export function driveResponses(
   pipelines: SubscriptionCount,
   options: ResponseDriveOptions,
 ): Promise<ResponsesDriven> {
-  const { mode, watch, behaviour = () => 'ok', tools = {}, after = [] } = options;
-  const { onEvent, stopAfterMs, onHandler } = options;
+  const { mode, watch, behaviour = () => 'ok', tools = {}, after = [], onHandler } = options;
   const cancelErrors: ResponseCancelErrors = [];
   let stopRun = (): void => {};
   const config: ResponseConfig = {
@@ -160,36 +142,8 @@ export function driveResponses(
     handleFunctionCalls(world.client, handlers, { ...config, ...tools }),
   );
   for (const operator of after) events$ = events$.pipe(operator);
-  const run$ = events$.pipe(counted(pipelines));
-  return new Promise<ResponsesDriven>((resolve) => {
-    const events: ResponseEvent[] = [];
-    let subscription: Subscription | undefined;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stop = () => {
-      if (stopped) return;
-      stopped = true;
-      clearTimeout(timer);
-      subscription?.unsubscribe();
-      resolve({ events, error: undefined, unsubscribed: true, cancelErrors });
-    };
+  return collectEvents(events$.pipe(counted(pipelines)), options, cancelErrors, (stop) => {
     stopRun = stop;
-    const end = (error: unknown) => {
-      clearTimeout(timer);
-      stopped = true;
-      resolve({ events, error, unsubscribed: false, cancelErrors });
-    };
-    subscription = run$.subscribe({
-      next: (event) => {
-        events.push(event);
-        onEvent?.(event, events.length - 1, stop);
-      },
-      error: (error: unknown) => end(error),
-      complete: () => end(undefined),
-    });
-    if (stopped) subscription.unsubscribe();
-    else if (stopAfterMs === 0) stop();
-    else if (stopAfterMs !== undefined) timer = setTimeout(stop, stopAfterMs);
   });
 }
 

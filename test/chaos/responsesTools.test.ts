@@ -1,9 +1,9 @@
 import { firstValueFrom, retry } from 'rxjs';
 import { describe, it } from 'vitest';
 import { isTerminalResponseStatus } from '../../src/responses/ResponseEvent';
-import { check, rngFor, SeedError, waitFor } from './harness';
+import { check, SeedError, waitFor } from './harness';
 import { OPEN_BUGS } from './knownBugs';
-import { definePlans, expectedOutput, planFor } from './plan';
+import { definePlans, drawSeed, expectedOutput } from './plan';
 import {
   driveResponses,
   openResponsesWorld,
@@ -38,9 +38,7 @@ describe('fault matrix: Responses function calls over several rounds', () => {
       file: FILE,
       concurrency: 30,
       seed: noting(async (seed, context, ledger, note) => {
-        const plan = planFor(ROW, seed);
-        const rng = rngFor(ROW, seed);
-        const mode = rng.pick(['stream', 'poll'] as const);
+        const { plan, rng, mode } = drawSeed(ROW, seed);
         const conversation = rng.chance(0.4);
         // A watcher answers the calls of a response another client started (and its continuations).
         const watcher = rng.chance(0.3);

@@ -2,8 +2,9 @@ import { describe, it } from 'vitest';
 import type { FaultRule } from '../../src/emulator';
 import { AssistantsApiError } from '../../src/errors/AssistantsApiError';
 import { isTerminalResponseStatus } from '../../src/responses/ResponseEvent';
-import { check, rngFor, SeedError, waitFor } from './harness';
-import { definePlans, drawLeave, planFor } from './plan';
+import { leaveAt } from './drive';
+import { check, SeedError, waitFor } from './harness';
+import { definePlans, drawLeave, drawSeed } from './plan';
 import {
   driveResponses,
   openResponsesWorld,
@@ -37,17 +38,13 @@ describe('fault matrix: Responses unsubscribes at random moments', () => {
       file: FILE,
       concurrency: 30,
       seed: noting(async (seed, context, ledger, note) => {
-        const plan = planFor(ROW, seed);
-        const rng = rngFor(ROW, seed);
-        const mode = rng.pick(['stream', 'poll'] as const);
+        const { plan, rng, mode } = drawSeed(ROW, seed);
         const watcher = rng.chance(0.35);
         const startedWith = rng.pick(['stream', 'poll'] as const);
         const idempotent = rng.chance(0.3);
         const conversation = rng.chance(0.2);
-        const { moment, k, t, behaviour, when } = drawLeave(rng, plan, {
-          moment: 'subscribe',
-          words: 'at subscribe',
-        });
+        const leave = drawLeave(rng, plan, { moment: 'subscribe', words: 'at subscribe' });
+        const { moment, behaviour, when } = leave;
         // Some stream-mode seeds also break the first stream: the leave may land in a re-attach.
         const breakAfter = mode === 'stream' && rng.chance(0.3) ? rng.int(1, 10) : undefined;
         const breaks: FaultRule[] =
@@ -91,10 +88,7 @@ describe('fault matrix: Responses unsubscribes at random moments', () => {
             mode,
             watch: watched,
             behaviour: () => behaviour,
-            ...(moment === 'event' ? { onEvent: (_e, i, stop) => i + 1 === k && stop() } : {}),
-            ...(moment === 'time' ? { stopAfterMs: t } : {}),
-            ...(moment === 'subscribe' ? { stopAfterMs: 0 } : {}),
-            ...(moment === 'handler' ? { onHandler: (_call, stop) => stop() } : {}),
+            ...leaveAt(leave),
           });
           check(result.error === undefined, () => `errored: ${String(result.error)}`);
           const judged = await judgeResponses(result.events, !result.unsubscribed, note);

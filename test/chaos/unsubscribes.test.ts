@@ -1,10 +1,10 @@
 import { describe, it } from 'vitest';
 import { AssistantsApiError } from '../../src/errors/AssistantsApiError';
 import { isTerminalStatus } from '../../src/events/guards';
-import { drive, lastStatus, runIdOf } from './drive';
-import { check, rngFor, SeedError } from './harness';
+import { drive, lastStatus, leaveAt, runIdOf } from './drive';
+import { check, SeedError } from './harness';
 import { judgeEmissions, withBug } from './knownBugs';
-import { definePlans, drawLeave, planFor } from './plan';
+import { definePlans, drawLeave, drawSeed } from './plan';
 import { collect, pollReadEnded } from './probes';
 import { runRow } from './row';
 import { exchangesTo, openWorld, PATHS, settledRuns, threadAcceptsMessages } from './world';
@@ -27,13 +27,9 @@ describe('fault matrix: unsubscribes at random moments', () => {
       file: FILE,
       concurrency: 30,
       seed: async (seed, context, ledger) => {
-        const plan = planFor(ROW, seed);
-        const rng = rngFor(ROW, seed);
-        const mode = rng.pick(['stream', 'poll'] as const);
-        const { moment, k, t, behaviour, when } = drawLeave(rng, plan, {
-          moment: 'subscribe',
-          words: 'at subscribe',
-        });
+        const { plan, rng, mode } = drawSeed(ROW, seed);
+        const leave = drawLeave(rng, plan, { moment: 'subscribe', words: 'at subscribe' });
+        const { behaviour, when } = leave;
         const where = `${plan.shape} run (${mode}), unsubscribe ${when}, ${behaviour} handlers`;
         // Slower runs, so that the moments land mid-run; orphans (left before the run id) expire soon.
         const world = await openWorld(plan, { row: context, latencyMs: 3, expiresAfterMs: 5000 });
@@ -41,10 +37,7 @@ describe('fault matrix: unsubscribes at random moments', () => {
           const result = await drive(world, ledger, context.pipelines, {
             run: { mode },
             behaviour: () => behaviour,
-            ...(moment === 'event' ? { onEvent: (_e, i, stop) => i + 1 === k && stop() } : {}),
-            ...(moment === 'time' ? { stopAfterMs: t } : {}),
-            ...(moment === 'subscribe' ? { stopAfterMs: 0 } : {}),
-            ...(moment === 'handler' ? { onHandler: (_call, stop) => stop() } : {}),
+            ...leaveAt(leave),
           });
           check(result.error === undefined, () => `errored: ${String(result.error)}`);
           const runs = await settledRuns(world, 15_000);
