@@ -1,11 +1,12 @@
 import type { EndpointName } from '../../src/emulator';
 import { AssistantsApiError } from '../../src/errors/AssistantsApiError';
 import { retryRun } from '../../src/operators/retryRun';
+import { checkWaits, RETRY_RUN_COUNT } from './burstWaits';
 import { drive, lastStatus, runIdOf } from './drive';
-import { check, type Rng, rngFor, SeedError, type SeedOutcome } from './harness';
+import { check, type Rng, SeedError, type SeedOutcome } from './harness';
 import { judgeEmissions, withBug } from './knownBugs';
-import { definePlans, type HandlerLedger, type Plan, planFor } from './plan';
-import { collect, comparable, type Exchange, pollReadEnded, repeatedSubmits } from './probes';
+import { definePlans, drawSeed, type HandlerLedger, type Plan } from './plan';
+import { collect, comparable, pollReadEnded, repeatedSubmits } from './probes';
 import type { RowContext, RowSpec } from './row';
 import {
   type ClientKind,
@@ -29,11 +30,6 @@ import {
  * `retry-after-ms` (or the documented backoff), no run is created twice, and every run ends
  * terminal with its thread unlocked.
  */
-
-/** Retries of `retryRun` in the seeds that use it. */
-const RETRY_RUN_COUNT = 2;
-/** The lower bound of fetchClient's default backoff before retry n (1-based): 0.5 s × 2^(n−1), −25 % jitter. */
-const minBackoffMs = (n: number): number => 0.75 * Math.min(500 * 2 ** (n - 1), 8000);
 
 /** One kind of burst. */
 export interface BurstKind {
@@ -72,41 +68,6 @@ function targets(plan: Plan, mode: 'stream' | 'poll'): { on: EndpointName; maxSk
   return out;
 }
 
-/**
- * Each retry after a faulted answer waited at least what was asked: `retry-after-ms`, else the
- * default backoff. Returns the longest streak of faulted answers on one path.
- */
-function checkWaits(
-  exchanges: readonly Exchange[],
-  status: number,
-  retryAfterMs: number | undefined,
-  maxRetries: number,
-): number {
-  let longest = 0;
-  const streaks = new Map<string, number>();
-  exchanges.forEach((e, i) => {
-    const key = `${e.method} ${e.path}`;
-    if (e.status !== status) {
-      if (e.status !== 0) streaks.set(key, 0);
-      return;
-    }
-    const streak = (streaks.get(key) ?? 0) + 1;
-    streaks.set(key, streak);
-    longest = Math.max(longest, streak);
-    const retry = exchanges.slice(i + 1).find((later) => `${later.method} ${later.path}` === key);
-    if (retry === undefined || e.answeredAt === undefined) return;
-    // Within the client's own retries the backoff grows; retryRun's next attempt starts a new series.
-    const n = ((streak - 1) % (maxRetries + 1)) + 1;
-    const wanted = retryAfterMs ?? (n <= maxRetries ? minBackoffMs(n) : 5);
-    const waited = retry.sentAt - e.answeredAt;
-    check(
-      waited >= wanted - 1,
-      `retry ${n} of ${key} came after ${waited.toFixed(1)} ms, before the ${wanted} ms asked`,
-    );
-  });
-  return longest;
-}
-
 /** A row of bursts: which kind, under which name, through which client. */
 export interface BurstRow {
   kind: BurstKind;
@@ -123,9 +84,7 @@ async function burstSeed(
   ledger: HandlerLedger,
 ): Promise<SeedOutcome> {
   const { kind, row, client } = spec;
-  const plan = planFor(row, seed);
-  const rng = rngFor(row, seed);
-  const mode = rng.pick(['stream', 'poll'] as const);
+  const { plan, rng, mode } = drawSeed(row, seed);
   const target = rng.pick(targets(plan, mode));
   const skip = rng.int(0, target.maxSkip);
   const burst = rng.pick(kind.bursts);

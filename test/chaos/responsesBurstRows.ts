@@ -3,8 +3,9 @@ import { AssistantsApiError } from '../../src/errors/AssistantsApiError';
 import { retryRun } from '../../src/operators/retryRun';
 import { isTerminalResponseStatus } from '../../src/responses/ResponseEvent';
 import type { BurstKind } from './burstRows';
-import { check, type Rng, rngFor, SeedError, type SeedOutcome } from './harness';
-import { definePlans, type HandlerLedger, type Plan, planFor } from './plan';
+import { checkWaits, RETRY_RUN_COUNT } from './burstWaits';
+import { check, type Rng, SeedError, type SeedOutcome } from './harness';
+import { definePlans, drawSeed, type HandlerLedger, type Plan } from './plan';
 import type { Exchange } from './probes';
 import {
   driveResponses,
@@ -33,11 +34,6 @@ import type { RowContext, RowSpec } from './row';
  * ended a response still running.
  */
 
-/** Retries of `retryRun` in the seeds that use it. */
-const RETRY_RUN_COUNT = 2;
-/** The lower bound of fetchClient's default backoff before retry n (1-based): 0.5 s × 2^(n−1), −25 % jitter. */
-const minBackoffMs = (n: number): number => 0.75 * Math.min(500 * 2 ** (n - 1), 8000);
-
 type Target = 'create' | 'poll' | 're-attach';
 
 function drawTarget(rng: Rng, plan: Plan, mode: 'stream' | 'poll') {
@@ -63,42 +59,8 @@ function burstRules(
   ];
 }
 
-/**
- * Each retry of a faulted request (same method, path and query kind) waited at least what was
- * asked: `retry-after-ms`, else the default backoff. Returns the longest streak of faulted answers.
- */
-function checkWaits(
-  exchanges: readonly Exchange[],
-  status: number,
-  retryAfterMs: number | undefined,
-  maxRetries: number,
-): number {
-  let longest = 0;
-  const streaks = new Map<string, number>();
-  const keyOf = (e: Exchange) =>
-    `${e.method} ${e.path}${e.query?.includes('stream=true') ? ' (stream)' : ''}`;
-  exchanges.forEach((e, i) => {
-    const key = keyOf(e);
-    if (e.status !== status) {
-      if (e.status !== 0) streaks.set(key, 0);
-      return;
-    }
-    const streak = (streaks.get(key) ?? 0) + 1;
-    streaks.set(key, streak);
-    longest = Math.max(longest, streak);
-    const retry = exchanges.slice(i + 1).find((later) => keyOf(later) === key);
-    if (retry === undefined || e.answeredAt === undefined) return;
-    // Within the client's own retries the backoff grows; retryRun's next attempt starts a new series.
-    const n = ((streak - 1) % (maxRetries + 1)) + 1;
-    const wanted = retryAfterMs ?? (n <= maxRetries ? minBackoffMs(n) : 5);
-    const waited = retry.sentAt - e.answeredAt;
-    check(
-      waited >= wanted - 1,
-      `retry ${n} of ${key} came after ${waited.toFixed(1)} ms, before ${wanted} ms`,
-    );
-  });
-  return longest;
-}
+/** Which requests are retries of one another: the same method, path and query kind (a re-attach is not a poll). */
+const keyOf = (e: Exchange) => `${e.method} ${e.path}${e.query?.includes('stream=true') ? ' (stream)' : ''}`;
 
 async function burstSeed(
   kind: BurstKind,
@@ -108,9 +70,7 @@ async function burstSeed(
   ledger: HandlerLedger,
   note: BugNote,
 ): Promise<SeedOutcome> {
-  const plan = planFor(row, seed);
-  const rng = rngFor(row, seed);
-  const mode = rng.pick(['stream', 'poll'] as const);
+  const { plan, rng, mode } = drawSeed(row, seed);
   const { target, skip } = drawTarget(rng, plan, mode);
   const times = rng.pick(kind.bursts);
   const status = rng.pick(kind.statuses);
@@ -144,7 +104,7 @@ async function burstSeed(
       after: withRetryRun ? [retryRun({ count: RETRY_RUN_COUNT, delay: 5 })] : [],
     });
     const fired = world.exchanges.filter((e) => e.status === status).length;
-    const longest = checkWaits(world.exchanges, status, retryAfterMs, maxRetries);
+    const longest = checkWaits(world.exchanges, status, retryAfterMs, maxRetries, keyOf);
     check(longest <= attempts || restarts, `${longest} attempts in a row got ${status}: retries not bounded`);
     const polls = received(world, 'responses.retrieve', false).length;
     const judged = await judgeResponses(result.events, result.error === undefined, note);
