@@ -80,6 +80,7 @@ export type {
 // client: the endpoint interface, its two factories and their request parameters
 
 export type { AssistantsClient, PolledRun } from './client/AssistantsClient';
+export type { Endpoints } from './client/endpoints';
 export type { FetchClientOptions, FetchFunction } from './client/fetchClient';
 export { fetchClient } from './client/fetchClient';
 export type { InvalidResponseErrorInit } from './client/InvalidResponseError';
@@ -109,6 +110,7 @@ export type {
   ToolOutput,
 } from './client/params';
 export { CANCEL_DEADLINE_MS, CANCEL_MAX_RETRIES, CANCEL_MAX_RETRY_DELAY_MS } from './client/RequestPolicy';
+export type { QueryValue } from './client/Transport';
 
 // errors: every error the library raises extends AssistantsError
 

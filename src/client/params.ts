@@ -25,6 +25,7 @@ export interface IncludeQuery {
   include?: readonly string[];
 }
 
+/** Body of `POST /assistants`. */
 export interface AssistantCreateParams {
   model: string;
   name?: string | null;
@@ -35,6 +36,7 @@ export interface AssistantCreateParams {
   [key: string]: unknown;
 }
 
+/** Body of `POST /assistants/{assistant_id}`: the fields to change. */
 export interface AssistantUpdateParams {
   model?: string;
   name?: string | null;
@@ -48,6 +50,7 @@ export interface AssistantUpdateParams {
 /** Content of a message to create: a string or content blocks. */
 export type MessageInputContent = string | readonly Record<string, unknown>[];
 
+/** Body of `POST /threads/{thread_id}/messages` (and of a thread's initial messages). */
 export interface MessageCreateParams {
   role: 'user' | 'assistant';
   content: MessageInputContent;
@@ -56,11 +59,13 @@ export interface MessageCreateParams {
   [key: string]: unknown;
 }
 
+/** Body of `POST /threads/{thread_id}/messages/{message_id}`: its metadata. */
 export interface MessageUpdateParams {
   metadata?: Metadata;
   [key: string]: unknown;
 }
 
+/** Body of `POST /threads`: initial messages, tool resources, metadata. */
 export interface ThreadCreateParams {
   messages?: readonly MessageCreateParams[];
   metadata?: Metadata;
@@ -68,6 +73,7 @@ export interface ThreadCreateParams {
   [key: string]: unknown;
 }
 
+/** Body of `POST /threads/{thread_id}`: the fields to change. */
 export interface ThreadUpdateParams {
   metadata?: Metadata;
   tool_resources?: unknown;
@@ -101,6 +107,7 @@ export interface ThreadAndRunCreateParams
   tool_resources?: unknown;
 }
 
+/** Body of `POST /threads/{thread_id}/runs/{run_id}`: its metadata. */
 export interface RunUpdateParams {
   metadata?: Metadata;
   [key: string]: unknown;

@@ -42,9 +42,13 @@ export const RUN_EVENT_NAMES = [
   ...MESSAGE_EVENTS,
 ] as const;
 
+/** The name of a run-status event (`thread.run.created` … `thread.run.expired`). */
 export type RunStatusEventName = (typeof RUN_STATUS_EVENTS)[number];
+/** The name of a run-step event (`thread.run.step.created` … `thread.run.step.expired`). */
 export type RunStepEventName = (typeof RUN_STEP_EVENTS)[number];
+/** The name of a message event (`thread.message.created` … `thread.message.incomplete`). */
 export type MessageEventName = (typeof MESSAGE_EVENTS)[number];
+/** The name of any event of the Assistants stream (23; the `done` and `error` frames aside). */
 export type RunEventName = (typeof RUN_EVENT_NAMES)[number];
 
 /** `thread.created` (only streams of create-thread-and-run begin with it). */

@@ -26,6 +26,7 @@ export const RESPONSE_LIFECYCLE_EVENTS = [
   'response.cancelled',
 ] as const;
 
+/** The type of an event that carries the whole response (`response.created` … `response.cancelled`). */
 export type ResponseLifecycleEventType = (typeof RESPONSE_LIFECYCLE_EVENTS)[number];
 
 interface Sequenced {

@@ -132,7 +132,7 @@ export function showForeign(shown: RunShown, event: RunEvent): RunShown {
 }
 
 /**
- * The value after one more emitted event of the run (see {@link belongsToRun}). Pure; the fold a
+ * The value after one more emitted event of the run (an event of another run is first told apart by `belongsToRun`). Pure; the fold a
  * chaining operator keeps to pass to the next source as `RunConfig.shown`.
  *
  * @example

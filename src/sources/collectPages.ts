@@ -7,7 +7,7 @@ export const MAX_PAGES = 1000;
 
 /**
  * A paginated list did not advance: a page asked for more (`has_more: true`) without a cursor
- * that moves on (the same `last_id` again, or none), or the list ran past {@link MAX_PAGES} pages.
+ * that moves on (the same `last_id` again, or none), or the list ran past `MAX_PAGES` (1,000) pages.
  * What a server that loops would otherwise turn into endless requests.
  */
 export class PaginationError extends AssistantsError {
@@ -26,7 +26,7 @@ export class PaginationError extends AssistantsError {
 
 /**
  * Reads every page of a cursor-paginated list, in order. Internal. Bounded whatever the server
- * answers: each page's cursor must be new, and at most {@link MAX_PAGES} pages are read;
+ * answers: each page's cursor must be new, and at most `MAX_PAGES` (1,000) pages are read;
  * otherwise a {@link PaginationError}.
  */
 export function collectPages<T extends { id: string }>(
