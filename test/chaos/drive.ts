@@ -7,7 +7,7 @@ import {
 } from '../../src/operators/handleRequiresAction';
 import { createRun } from '../../src/sources/createRun';
 import type { RunConfig, RunRef } from '../../src/sources/RunConfig';
-import type { HandlerBehaviour, HandlerLedger, Leave } from './plan';
+import type { HandlerBehaviour, HandlerLedger } from './plan';
 import { counted, type SubscriptionCount } from './probes';
 import type { World } from './world';
 
@@ -151,20 +151,6 @@ export function collectEvents<E, X>(
     else if (stopAfterMs === 0) stop();
     else if (stopAfterMs !== undefined) timer = setTimeout(stop, stopAfterMs);
   });
-}
-
-/** The options that unsubscribe at a drawn moment (`drawLeave`, earliest at subscribe). */
-export function leaveAt({ moment, k, t }: Leave<'subscribe'>): StopOptions<unknown, unknown> {
-  switch (moment) {
-    case 'event':
-      return { onEvent: (_e, i, stop) => i + 1 === k && stop() };
-    case 'time':
-      return { stopAfterMs: t };
-    case 'subscribe':
-      return { stopAfterMs: 0 };
-    case 'handler':
-      return { onHandler: (_call, stop) => stop() };
-  }
 }
 
 /** The run status of the last run status event, if any. */

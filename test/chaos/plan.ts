@@ -252,37 +252,3 @@ export class HandlerLedger {
     return [...this.calls].filter(([, n]) => n > 1).map(([id]) => id);
   }
 }
-
-/** When a seed leaves its run, drawn from the seed: what the unsubscribe and relay-disconnect rows share. */
-export interface Leave<Start extends string> {
-  /** After the k-th event, after t ms, at the start (`Start`), or as a tool handler starts. */
-  moment: 'event' | 'time' | Start | 'handler';
-  k: number;
-  t: number;
-  /** How the tool handlers behave meanwhile. */
-  behaviour: 'ok' | 'slow';
-  /** The moment in words, for the outcome table. */
-  when: string;
-}
-
-/** Draws a {@link Leave}; `start` names the earliest moment of the row and says it in words. */
-export function drawLeave<Start extends string>(
-  rng: Rng,
-  plan: Plan,
-  start: { moment: Start; words: string },
-): Leave<Start> {
-  const drawn = rng.pick<'event' | 'time' | Start>(['event', 'event', 'time', start.moment]);
-  const moment = plan.shape === 'tools' && rng.chance(0.5) ? 'handler' : drawn;
-  const k = rng.int(1, 40);
-  const t = rng.int(1, 80);
-  const behaviour = rng.pick(['ok', 'slow'] as const);
-  const when =
-    moment === 'event'
-      ? `after event ${k}`
-      : moment === 'time'
-        ? `after ${t} ms`
-        : moment === 'handler'
-          ? 'as a tool handler starts'
-          : start.words;
-  return { moment, k, t, behaviour, when };
-}

@@ -16,7 +16,8 @@ import {
 import { lastStatus, runIdOf } from './drive';
 import { check, rngFor, SeedError, type SeedOutcome, waitFor } from './harness';
 import { judgeEmissions, withBug } from './knownBugs';
-import { definePlans, drawLeave, type HandlerLedger, planFor } from './plan';
+import { drawLeave } from './leave';
+import { definePlans, type HandlerLedger, planFor } from './plan';
 import { collect, comparable, repeatedSubmits } from './probes';
 import { browse, type Relay, startRelay } from './relayKit';
 import { type RowContext, runRow } from './row';

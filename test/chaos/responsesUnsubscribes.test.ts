@@ -2,9 +2,9 @@ import { describe, it } from 'vitest';
 import type { FaultRule } from '../../src/emulator';
 import { AssistantsApiError } from '../../src/errors/AssistantsApiError';
 import { isTerminalResponseStatus } from '../../src/responses/ResponseEvent';
-import { leaveAt } from './drive';
 import { check, SeedError, waitFor } from './harness';
-import { definePlans, drawLeave, drawSeed } from './plan';
+import { drawLeave, leaveAt } from './leave';
+import { definePlans, drawSeed } from './plan';
 import {
   driveResponses,
   openResponsesWorld,

@@ -1,10 +1,11 @@
 import { describe, it } from 'vitest';
 import { AssistantsApiError } from '../../src/errors/AssistantsApiError';
 import { isTerminalStatus } from '../../src/events/guards';
-import { drive, lastStatus, leaveAt, runIdOf } from './drive';
+import { drive, lastStatus, runIdOf } from './drive';
 import { check, SeedError } from './harness';
 import { judgeEmissions, withBug } from './knownBugs';
-import { definePlans, drawLeave, drawSeed } from './plan';
+import { drawLeave, leaveAt } from './leave';
+import { definePlans, drawSeed } from './plan';
 import { collect, pollReadEnded } from './probes';
 import { runRow } from './row';
 import { exchangesTo, openWorld, PATHS, settledRuns, threadAcceptsMessages } from './world';
