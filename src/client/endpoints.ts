@@ -60,6 +60,7 @@ declare const answerType: unique symbol;
 export type Checked<T> = ShapeCheck & { readonly [answerType]?: T };
 
 /** The shape check of an endpoint whose answer is a `T`. */
+/* @__NO_SIDE_EFFECTS__ */
 const checked = <T>(check: ShapeCheck): Checked<T> => check;
 
 /** A method parameter of type `T`; `fallback` is sent when an optional one is left out. */
@@ -75,9 +76,14 @@ export interface Always {
   readonly always: object;
 }
 
+// The table is data: its helpers have no side effects, so a bundle that never builds a client (the
+// relay path) drops it, even from a single-file build.
+/* @__NO_SIDE_EFFECTS__ */
 const required = <T>(): Param<T, false> => ({ optional: false });
+/* @__NO_SIDE_EFFECTS__ */
 const optional = <T>(fallback?: object): Param<T, true> =>
   fallback === undefined ? { optional: true } : { optional: true, fallback };
+/* @__NO_SIDE_EFFECTS__ */
 const always = (body: object): Always => ({ always: body });
 
 /** One endpoint. */
@@ -107,10 +113,10 @@ export interface Endpoint {
   readonly family?: 'responses';
 }
 
-const assistantPage = checked<Page<Assistant>>(pageOf(idProblem));
-const messagePage = checked<Page<Message>>(pageOf(messageProblem));
-const runPage = checked<Page<Run>>(pageOf(runProblem));
-const stepPage = checked<Page<RunStep>>(pageOf(stepProblem));
+const assistantPage = checked<Page<Assistant>>(/* @__PURE__ */ pageOf(idProblem));
+const messagePage = checked<Page<Message>>(/* @__PURE__ */ pageOf(messageProblem));
+const runPage = checked<Page<Run>>(/* @__PURE__ */ pageOf(runProblem));
+const stepPage = checked<Page<RunStep>>(/* @__PURE__ */ pageOf(stepProblem));
 const assistant = checked<Assistant>(idProblem);
 const thread = checked<Thread>(idProblem);
 const message = checked<Message>(messageProblem);
@@ -122,7 +128,7 @@ const responseDeleted = checked<ResponseDeleted>(deletedProblem);
 const conversation = checked<Conversation>(idProblem);
 const conversationDeleted = checked<ResponseDeleted>(deletedProblem);
 const item = checked<ConversationItem>(itemProblem);
-const itemPage = checked<ItemPage<ConversationItem>>(pageOf(itemProblem));
+const itemPage = checked<ItemPage<ConversationItem>>(/* @__PURE__ */ pageOf(itemProblem));
 
 /**
  * Every endpoint, by namespace and method as on the client (`runs.createStream`). The order is the
@@ -395,13 +401,17 @@ export type EndpointKey = {
 }[keyof Endpoints];
 
 /** Every entry with its name, in table order. */
-export const ENDPOINT_ENTRIES: readonly (readonly [EndpointKey, Endpoint])[] = Object.entries(
-  ENDPOINTS,
-).flatMap(([namespace, methods]) =>
-  Object.entries(methods).map(
-    ([name, endpoint]) => [`${namespace}.${name}` as EndpointKey, endpoint] as const,
-  ),
-);
+export const ENDPOINT_ENTRIES: readonly (readonly [EndpointKey, Endpoint])[] =
+  /* @__PURE__ */ entriesOf(ENDPOINTS);
+
+/* @__NO_SIDE_EFFECTS__ */
+function entriesOf(table: Endpoints): (readonly [EndpointKey, Endpoint])[] {
+  return Object.entries(table).flatMap(([namespace, methods]) =>
+    Object.entries(methods).map(
+      ([name, endpoint]) => [`${namespace}.${name}` as EndpointKey, endpoint as Endpoint] as const,
+    ),
+  );
+}
 
 /** Any method of the client, as the table-driven builders see it. */
 export type AnyEndpointMethod = (...args: unknown[]) => unknown;

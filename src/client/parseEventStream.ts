@@ -48,9 +48,12 @@ export function checkFamily(name: string, family: unknown): EventFamily {
 }
 
 /** Response events after which a stream may end. */
-const TERMINAL_RESPONSE_EVENTS: ReadonlySet<string> = new Set(
-  ['completed', 'failed', 'incomplete', 'cancelled'].map((status) => `response.${status}`),
-);
+const TERMINAL_RESPONSE_EVENTS: ReadonlySet<string> = new Set([
+  'response.completed',
+  'response.failed',
+  'response.incomplete',
+  'response.cancelled',
+]);
 
 /**
  * Reads an SSE body of either wire and emits its events. Internal; shared by the clients and the

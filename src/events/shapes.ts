@@ -70,6 +70,7 @@ export function deletedProblem(value: unknown): string | undefined {
  * The check of a list page whose items pass `item`: an object with a `data` array, `has_more` a
  * boolean and `last_id` a string or `null` where present (a pager follows them).
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function pageOf(item: ShapeCheck): ShapeCheck {
   return (value) => {
     if (!isRecord(value)) return NOT_OBJECT;
@@ -89,9 +90,9 @@ export function pageOf(item: ShapeCheck): ShapeCheck {
   };
 }
 
-const runNames: ReadonlySet<string> = new Set(RUN_STATUS_EVENTS);
-const stepNames: ReadonlySet<string> = new Set(RUN_STEP_EVENTS);
-const messageNames: ReadonlySet<string> = new Set(MESSAGE_EVENTS);
+const runNames: ReadonlySet<string> = /* @__PURE__ */ new Set(RUN_STATUS_EVENTS);
+const stepNames: ReadonlySet<string> = /* @__PURE__ */ new Set(RUN_STEP_EVENTS);
+const messageNames: ReadonlySet<string> = /* @__PURE__ */ new Set(MESSAGE_EVENTS);
 
 /**
  * What is wrong with the `data` of a `thread.*` frame named `event`, or `undefined`: run events
@@ -179,7 +180,7 @@ export function itemProblem(value: unknown): string | undefined {
   return typeof value['type'] === 'string' ? undefined : '"type" is not a string';
 }
 
-const lifecycleTypes: ReadonlySet<string> = new Set(RESPONSE_LIFECYCLE_EVENTS);
+const lifecycleTypes: ReadonlySet<string> = /* @__PURE__ */ new Set(RESPONSE_LIFECYCLE_EVENTS);
 
 /**
  * The fields each fragment and text event must carry, by type: its text field (a string), then its

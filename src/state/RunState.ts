@@ -46,7 +46,7 @@ export interface RunState {
  * for (const event of events) state = reduceRunState(state, event);
  * ```
  */
-export const initialRunState: RunState = Object.freeze({
+export const initialRunState: RunState = /* @__PURE__ */ Object.freeze({
   threadId: undefined,
   runId: undefined,
   status: 'pending',
@@ -60,6 +60,7 @@ export const initialRunState: RunState = Object.freeze({
 });
 
 /** An empty list that cannot be changed, typed like the lists the reducer builds. */
+/* @__NO_SIDE_EFFECTS__ */
 function frozenEmpty<T>(): T[] {
   const list: T[] = [];
   Object.freeze(list);

@@ -18,7 +18,7 @@ import {
  * The keys of a message on the wire, in the server's order. A message with exactly these is rebuilt
  * as a literal per delta, with its keys in this order.
  */
-const WIRE_MESSAGE_KEYS = wireKeys(
+const WIRE_MESSAGE_KEYS = /* @__PURE__ */ wireKeys(
   'id',
   'object',
   'created_at',

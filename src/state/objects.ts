@@ -52,6 +52,7 @@ export interface WireKeys {
   readonly set: ReadonlySet<string>;
 }
 
+/* @__NO_SIDE_EFFECTS__ */
 export function wireKeys(...order: string[]): WireKeys {
   return { order, set: new Set(order) };
 }

@@ -26,7 +26,7 @@ export function stepPosition(steps: readonly RunStep[], id: string): number {
  * The keys of a run step on the wire, in the server's order. A step with exactly these is rebuilt as
  * a literal per delta, with its keys in this order.
  */
-const WIRE_STEP_KEYS = wireKeys(
+const WIRE_STEP_KEYS = /* @__PURE__ */ wireKeys(
   'id',
   'object',
   'created_at',

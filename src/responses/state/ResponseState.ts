@@ -75,7 +75,7 @@ export interface ResponseState {
  * for (const event of events) state = reduceResponseState(state, event);
  * ```
  */
-export const initialResponseState: ResponseState = Object.freeze({
+export const initialResponseState: ResponseState = /* @__PURE__ */ Object.freeze({
   responseId: undefined,
   status: 'pending',
   response: undefined,
@@ -90,6 +90,7 @@ export const initialResponseState: ResponseState = Object.freeze({
 });
 
 /** An empty list that cannot be changed, typed like the lists the reducer builds. Internal. */
+/* @__NO_SIDE_EFFECTS__ */
 export function frozenEmpty<T>(): T[] {
   const list: T[] = [];
   Object.freeze(list);

@@ -154,8 +154,8 @@ export function reconcileOutput(
 }
 
 /** The item type and field that a call's argument events write, by event type. */
-const CALL_FIELDS: ReadonlyMap<string, readonly [itemType: string, field: string, append: boolean]> = new Map(
-  [
+const CALL_FIELDS: ReadonlyMap<string, readonly [itemType: string, field: string, append: boolean]> =
+  /* @__PURE__ */ new Map([
     ['response.function_call_arguments.delta', ['function_call', 'arguments', true]],
     ['response.function_call_arguments.done', ['function_call', 'arguments', false]],
     ['response.mcp_call_arguments.delta', ['mcp_call', 'arguments', true]],
@@ -164,8 +164,7 @@ const CALL_FIELDS: ReadonlyMap<string, readonly [itemType: string, field: string
     ['response.custom_tool_call_input.done', ['custom_tool_call', 'input', false]],
     ['response.code_interpreter_call_code.delta', ['code_interpreter_call', 'code', true]],
     ['response.code_interpreter_call_code.done', ['code_interpreter_call', 'code', false]],
-  ],
-);
+  ]);
 
 /** `true` for the events {@link applyCallField} handles. */
 export function isCallFieldEvent(type: string): boolean {

@@ -19,6 +19,7 @@ export interface TextTarget {
   readonly append: boolean;
 }
 
+/* @__NO_SIDE_EFFECTS__ */
 const target = (
   list: PartList,
   partType: string,
@@ -34,7 +35,7 @@ const target = (
 /** The target of `response.output_text.delta`, the most frequent event, looked up once. */
 export const OUTPUT_TEXT_DELTA = target('content', 'output_text', 'text', true);
 
-const TEXT_TARGETS: ReadonlyMap<string, TextTarget> = new Map([
+const TEXT_TARGETS: ReadonlyMap<string, TextTarget> = /* @__PURE__ */ new Map([
   ['response.output_text.delta', OUTPUT_TEXT_DELTA],
   ['response.output_text.done', target('content', 'output_text', 'text', false)],
   ['response.refusal.delta', target('content', 'refusal', 'refusal', true)],

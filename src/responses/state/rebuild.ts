@@ -9,13 +9,13 @@ import { hasExactKeys, type Rec, wireKeys } from '../../state/objects';
  * Spreads define own properties, so a `__proto__` key in a copied object stays plain data.
  */
 
-const OUTPUT_TEXT = wireKeys('type', 'annotations', 'logprobs', 'text');
-const TEXT_ONLY = wireKeys('type', 'text');
-const MESSAGE = wireKeys('id', 'type', 'status', 'content', 'role');
-const PHASED_MESSAGE = wireKeys('id', 'type', 'status', 'content', 'phase', 'role');
-const REASONING = wireKeys('id', 'type', 'summary');
-const ENCRYPTED_REASONING = wireKeys('id', 'type', 'content', 'encrypted_content', 'summary');
-const FUNCTION_CALL = wireKeys('id', 'type', 'status', 'arguments', 'call_id', 'name');
+const OUTPUT_TEXT = /* @__PURE__ */ wireKeys('type', 'annotations', 'logprobs', 'text');
+const TEXT_ONLY = /* @__PURE__ */ wireKeys('type', 'text');
+const MESSAGE = /* @__PURE__ */ wireKeys('id', 'type', 'status', 'content', 'role');
+const PHASED_MESSAGE = /* @__PURE__ */ wireKeys('id', 'type', 'status', 'content', 'phase', 'role');
+const REASONING = /* @__PURE__ */ wireKeys('id', 'type', 'summary');
+const ENCRYPTED_REASONING = /* @__PURE__ */ wireKeys('id', 'type', 'content', 'encrypted_content', 'summary');
+const FUNCTION_CALL = /* @__PURE__ */ wireKeys('id', 'type', 'status', 'arguments', 'call_id', 'name');
 
 /** `part` with a new `text` (output text, reasoning text, summary text). */
 export function withText(part: Rec, text: string): Rec {

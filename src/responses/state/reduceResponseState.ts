@@ -12,8 +12,8 @@ import {
 import { applyAnnotation, applyPartEvent, applyText, isTextEvent, OUTPUT_TEXT_DELTA } from './parts';
 import { frozenEmpty, type ResponseState, type ResponseTurn } from './ResponseState';
 
-const NO_CALLS = frozenEmpty<ResponseFunctionCall>();
-const NO_OUTPUT = frozenEmpty<ResponseOutputItem>();
+const NO_CALLS = /* @__PURE__ */ frozenEmpty<ResponseFunctionCall>();
+const NO_OUTPUT = /* @__PURE__ */ frozenEmpty<ResponseOutputItem>();
 
 /** The last word of a built-in tool's progress event (`response.web_search_call.searching`). */
 const PROGRESS =
