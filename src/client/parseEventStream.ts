@@ -137,9 +137,7 @@ export function parseEventStream(
         finish(new StreamParseError(event, data, `invalid JSON: ${(error as Error).message}`));
         return undefined;
       }
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-        return parsed as Record<string, unknown>;
-      }
+      if (isObject(parsed)) return parsed;
       finish(new StreamParseError(event, data, 'the data is not a JSON object'));
       return undefined;
     };
@@ -205,20 +203,21 @@ export function parseEventStream(
       () => finish(tooBig(undefined, '')),
     );
 
+    // The body ended or broke before its end: how far it got, and why.
+    const lost = (how: string, error?: unknown): StreamDisconnectedError =>
+      new StreamDisconnectedError(
+        `The event stream ${how === '' ? 'ended' : 'broke'} before ${end} (${receivedBytes} bytes received)${how || '.'}`,
+        receivedBytes,
+        error,
+      );
+
     const pump = (): void => {
       reader.read().then(
         ({ done, value }) => {
           if (settled || subscriber.closed) return;
           if (done) {
             feed(decoder.decode());
-            finish(
-              ended
-                ? undefined
-                : new StreamDisconnectedError(
-                    `The event stream ended before ${end} (${receivedBytes} bytes received).`,
-                    receivedBytes,
-                  ),
-            );
+            finish(ended ? undefined : lost(''));
             return;
           }
           receivedBytes += value.byteLength;
@@ -226,15 +225,7 @@ export function parseEventStream(
           if (!settled && !subscriber.closed) pump();
         },
         (error: unknown) => {
-          if (settled || subscriber.closed) return;
-          const reason = reasonOf(error);
-          finish(
-            new StreamDisconnectedError(
-              `The event stream broke before ${end} (${receivedBytes} bytes received): ${reason}`,
-              receivedBytes,
-              error,
-            ),
-          );
+          if (!settled && !subscriber.closed) finish(lost(`: ${reasonOf(error)}`, error));
         },
       );
     };
@@ -253,23 +244,14 @@ export function parseEventStream(
  * text. `parsed` is the data already parsed, when it was.
  */
 function errorPayload(data: string, parsed?: unknown): ErrorPayload {
-  if (parsed === undefined) {
-    try {
-      parsed = JSON.parse(data);
-    } catch {
-      return { message: data };
-    }
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { message: data };
-  const record = parsed as Record<string, unknown>;
-  const inner = record['error'];
-  const source =
-    typeof record['message'] !== 'string' &&
-    typeof inner === 'object' &&
-    inner !== null &&
-    !Array.isArray(inner)
-      ? (inner as Record<string, unknown>)
-      : record;
+  try {
+    parsed ??= JSON.parse(data);
+  } catch {}
+  const outer = isObject(parsed) ? parsed : { message: data };
+  const source = typeof outer['message'] !== 'string' && isObject(outer['error']) ? outer['error'] : outer;
   const message = source['message'];
   return { ...source, message: typeof message === 'string' ? message : data } as ErrorPayload;
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

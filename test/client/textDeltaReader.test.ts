@@ -153,7 +153,7 @@ describe('textDeltaReader', () => {
     );
   });
 
-  it('keeps agreeing over a sequence of frames read by one reader (the remembered head)', () => {
+  it('keeps agreeing over a sequence of frames read by one reader (the remembered id)', () => {
     const frameOf = fc.oneof(
       {
         weight: 3,
