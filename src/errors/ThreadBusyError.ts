@@ -19,10 +19,9 @@ export class ThreadBusyError extends AssistantsApiError {
       url: error.url,
       message:
         `Thread ${threadId} already has an active run ${activeRunId}. Each subscription to createRun(…) starts a run: ` +
-        `share() the run Observable so that every subscriber reads the same run (createRun(…).pipe(share()), with share() before handleRequiresAction's branches), ` +
-        `cancel the active run with cancelRun(client, { threadId: '${threadId}', runId: '${activeRunId}' }), ` +
-        `or follow it with watchRun(client, { threadId: '${threadId}', runId: '${activeRunId}' }). ` +
-        `If that run is paused at requires_action, nothing answered its tools: pipe its source through handleRequiresAction(client, handlers).`,
+        `share() the run Observable (before handleRequiresAction's branches), or ` +
+        `cancelRun(client, { threadId: '${threadId}', runId: '${activeRunId}' }) or watchRun that run. ` +
+        `A run paused at requires_action waits for its tools: pipe its source through handleRequiresAction.`,
       code: error.code ?? 'thread_busy',
       type: error.type,
       param: error.param,
