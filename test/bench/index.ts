@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle } from './bundle';
 import { concurrency } from './concurrency';
+import { pacing } from './pacing';
 import { polling } from './polling';
 import { responsesThroughput } from './responsesThroughput';
 import { resume } from './resume';
@@ -15,7 +16,7 @@ import { throughput } from './throughput';
 /**
  * `npm run bench`: every benchmark, side by side with the official SDK, written to BENCHMARKS.md.
  * `npm run bench -- <section> …` runs some of them and prints them without writing the file
- * (add `--write` to write it anyway). Sections: throughput, responses, resume, scaling, polling,
+ * (add `--write` to write it anyway). Sections: throughput, responses, resume, scaling, pacing, polling,
  * bundle, concurrency.
  * Benchmarks report medians and ratios; they assert no time limits (targets are printed as met or
  * not met).
@@ -26,6 +27,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   responses: responsesThroughput,
   resume,
   scaling,
+  pacing,
   polling,
   bundle,
   concurrency,
