@@ -32,20 +32,15 @@ export function sseParser(
       dataLines = 0;
       return;
     }
-    let colon = text.indexOf(':', start);
-    if (colon < 0 || colon > end) colon = end;
-    const first = text.charCodeAt(start);
-    // Only `data` and `event` matter; a comment starts with the colon.
-    if ((first !== 0x64 && first !== 0x65) || colon === start) return;
-    const name = text.slice(start, colon);
-    const value =
-      colon === end ? '' : text.slice(text.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1, end);
-    if (name === 'data') {
+    // Only `data` and `event` matter; comments, `id`, `retry` and unknown fields are skipped.
+    const value = valueOf(text, start, end, 'data');
+    if (value !== undefined) {
       data = dataLines === 0 ? value : `${data}\n${value}`;
       dataLines++;
-    } else if (name === 'event') {
-      event = value === '' ? undefined : value;
+      return;
     }
+    const name = valueOf(text, start, end, 'event');
+    if (name !== undefined) event = name === '' ? undefined : name;
   };
 
   return (chunk) => {
@@ -86,4 +81,19 @@ export function sseParser(
     }
     if (pendingLength + data.length > maxBuffer) onTooBig();
   };
+}
+
+/**
+ * The value of the line at `start…end` when its field is `field` (`field: value`, `field:value`, or
+ * `field` alone), else `undefined`. Compares characters: no string is made for the field's name.
+ */
+function valueOf(text: string, start: number, end: number, field: string): string | undefined {
+  const colon = start + field.length;
+  if (colon > end) return undefined;
+  for (let i = 0; i < field.length; i++) {
+    if (text.charCodeAt(start + i) !== field.charCodeAt(i)) return undefined;
+  }
+  if (colon === end) return '';
+  if (text.charCodeAt(colon) !== 0x3a) return undefined;
+  return text.slice(text.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1, end);
 }
