@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RelayServer, startRelayServer } from '../../examples/relay/server';
 import { getWeather } from '../../examples/relay/weather';
+import { launchChromium } from '../helpers/chromium';
 import { readFixture } from '../helpers/fixtures';
 import { browserTestBrain, FAIL_MESSAGE, HOLD_TEXT, STALL_NEVER, STALL_TEXT } from './browserBrain';
 
@@ -14,7 +15,6 @@ import { browserTestBrain, FAIL_MESSAGE, HOLD_TEXT, STALL_NEVER, STALL_TEXT } fr
  * `test-results/relay-browser/` (gitignored), as artifacts.
  */
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-results/relay-browser/', import.meta.url));
 const WAIT = { timeout: 10_000, interval: 25 };
 
@@ -27,13 +27,6 @@ describe('relay example in Chromium', () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    // Not a skip: CI installs Chromium (.ci/run), so its absence is a broken setup.
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}. The browser test needs it: apt-get install -y chromium ` +
-          '(.ci/run does this), or point CHROMIUM_PATH at a Chromium binary.',
-      );
-    }
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await startRelayServer({
       emulator: { latencyMs: 20, brain: gate.brain },
@@ -41,20 +34,7 @@ describe('relay example in Chromium', () => {
       // Long enough to press Stop while the tool runs on the server.
       toolDelayMs: 1_500,
     });
-    // playwright gives every launch a fresh temporary profile (--user-data-dir) and deletes it on close.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
   }, 30_000);
 
   afterEach(async () => {

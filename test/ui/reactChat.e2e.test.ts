@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ReactChatServer, startReactChatServer } from '../../examples/react-chat/server';
 import { getWeather } from '../../examples/react-chat/tools';
+import { launchChromium } from '../helpers/chromium';
 
 /**
  * `examples/react-chat` end to end: its server in-process (with its own emulator) and its React
@@ -11,7 +12,6 @@ import { getWeather } from '../../examples/react-chat/tools';
  * go to `test-results/react-chat/` (gitignored), as artifacts.
  */
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-results/react-chat/', import.meta.url));
 const WAIT = { timeout: 15_000, interval: 25 };
 
@@ -24,26 +24,10 @@ describe('react-chat example in Chromium', () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    // Not a skip: CI installs Chromium (.ci/run), so its absence is a broken setup.
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}. The browser test needs it: apt-get install -y chromium ` +
-          '(.ci/run does this), or point CHROMIUM_PATH at a Chromium binary.',
-      );
-    }
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await startReactChatServer({ emulator: { latencyMs: 20 }, log: (line) => serverLog.push(line) });
     servers.push(server);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterEach(async () => {
