@@ -33,13 +33,13 @@ export function sseParser(
       return;
     }
     // Only `data` and `event` matter; comments, `id`, `retry` and unknown fields are skipped.
-    const value = valueOf(text, start, end, 'data');
+    const value = fieldValue(text, start, end, 'data');
     if (value !== undefined) {
       data = dataLines === 0 ? value : `${data}\n${value}`;
       dataLines++;
       return;
     }
-    const name = valueOf(text, start, end, 'event');
+    const name = fieldValue(text, start, end, 'event');
     if (name !== undefined) event = name === '' ? undefined : name;
   };
 
@@ -87,7 +87,7 @@ export function sseParser(
  * The value of the line at `start…end` when its field is `field` (`field: value`, `field:value`, or
  * `field` alone), else `undefined`. Compares characters: no string is made for the field's name.
  */
-function valueOf(text: string, start: number, end: number, field: string): string | undefined {
+function fieldValue(text: string, start: number, end: number, field: string): string | undefined {
   const colon = start + field.length;
   if (colon > end) return undefined;
   for (let i = 0; i < field.length; i++) {
