@@ -53,20 +53,22 @@ export function belongsToResponse(shown: ResponseShown, event: ResponseEvent): b
   return true;
 }
 
+/**
+ * The text of a message's content part: an output text's `text`, a refusal's `refusal`, else `''`.
+ * Read the same way where a part is shown and where a snapshot's part is synthesised, so what
+ * was counted as shown is what is left out.
+ */
+export function partText(part: unknown): string {
+  const { text, refusal } = (part ?? {}) as { text?: unknown; refusal?: unknown };
+  return typeof text === 'string' ? text : typeof refusal === 'string' ? refusal : '';
+}
+
 /** The characters of each text of an item, as its snapshot has them. */
 function textLengths(item: ResponseOutputItem): number[] {
   switch (item.type) {
     case 'message': {
       const content: unknown = (item as { content?: unknown }).content;
-      return Array.isArray(content)
-        ? content.map((part: { text?: unknown; refusal?: unknown } | null) =>
-            typeof part?.text === 'string'
-              ? part.text.length
-              : typeof part?.refusal === 'string'
-                ? part.refusal.length
-                : 0,
-          )
-        : [];
+      return Array.isArray(content) ? content.map((part: unknown) => partText(part).length) : [];
     }
     case 'function_call': {
       const args = (item as { arguments?: unknown }).arguments;
@@ -219,9 +221,7 @@ export function showResponseEvent(shown: ResponseShown, event: ResponseEvent): R
       );
     case 'response.content_part.added':
     case 'response.content_part.done': {
-      const part = event.part as { text?: unknown; refusal?: unknown } | undefined;
-      const text =
-        typeof part?.text === 'string' ? part.text : typeof part?.refusal === 'string' ? part.refusal : '';
+      const text = partText(event.part);
       return count(
         shown,
         cursor,

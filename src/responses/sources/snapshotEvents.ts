@@ -7,7 +7,7 @@ import type {
   ResponseOutputMessage,
   ResponseReasoningItem,
 } from '../types';
-import { type ItemShown, type ResponseShown, showResponseEvent } from './ResponseShown';
+import { type ItemShown, partText, type ResponseShown, showResponseEvent } from './ResponseShown';
 
 /**
  * Events synthesised from a response's snapshot (poll mode, and after a re-attach was refused),
@@ -52,9 +52,6 @@ function addedItem(item: ResponseOutputItem): ResponseOutputItem {
   }
 }
 
-const textOfPart = (part: ResponseContentPart): string =>
-  part.type === 'refusal' ? part.refusal : typeof part.text === 'string' ? part.text : '';
-
 /** The events that show what `seen` has not shown of one item of the snapshot. */
 function itemEvents(
   item: ResponseOutputItem,
@@ -78,7 +75,7 @@ function itemEvents(
       if (seen === undefined || seen.text[content_index] === undefined) {
         events.push({ type: 'response.content_part.added', ...base, part: emptyPart(part) });
       }
-      const text = textOfPart(part);
+      const text = partText(part);
       const delta = rest(text, content_index);
       const refusal = part.type === 'refusal';
       if (delta !== '') {
