@@ -1,8 +1,8 @@
-import { catchError, defer, filter, last, map, type Observable, of, switchMap, throwError } from 'rxjs';
+import { filter, last, map, type Observable } from 'rxjs';
 import type { AssistantsClient } from '../client/AssistantsClient';
-import { AssistantsApiError } from '../errors/AssistantsApiError';
 import { isRunStatusEvent, isTerminalStatus } from '../events/guards';
 import type { Run } from '../events/types';
+import { cancelAndFollow } from './cancelAndFollow';
 import { assertRunRef, type RunConfig } from './RunConfig';
 import { watchRun } from './watchRun';
 
@@ -37,18 +37,10 @@ export function cancelRun(
       last(),
       map((event) => event.data),
     );
-  return defer(() => client.runs.cancel(threadId, runId)).pipe(
-    // The service answers 400 when the run has already ended; then its final state is the answer.
-    catchError((error: unknown) =>
-      error instanceof AssistantsApiError && error.status === 400
-        ? client.runs.retrieve(threadId, runId).pipe(
-            map((run) => {
-              if (!isTerminalStatus(run.status)) throw error;
-              return run;
-            }),
-          )
-        : throwError(() => error),
-    ),
-    switchMap((run) => (isTerminalStatus(run.status) ? of(run) : follow())),
-  );
+  return cancelAndFollow({
+    cancel: () => client.runs.cancel(threadId, runId),
+    retrieve: () => client.runs.retrieve(threadId, runId),
+    follow,
+    ended: (run) => isTerminalStatus(run.status),
+  });
 }

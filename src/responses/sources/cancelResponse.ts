@@ -1,6 +1,6 @@
-import { catchError, defer, filter, last, map, type Observable, of, switchMap, throwError } from 'rxjs';
+import { filter, last, map, type Observable } from 'rxjs';
 import type { AssistantsClient } from '../../client/AssistantsClient';
-import { AssistantsApiError } from '../../errors/AssistantsApiError';
+import { cancelAndFollow } from '../../sources/cancelAndFollow';
 import { isResponseLifecycleEvent, isTerminalResponseStatus } from '../ResponseEvent';
 import type { ResponseObject } from '../types';
 import type { ResponseConfig } from './ResponseConfig';
@@ -37,17 +37,10 @@ export function cancelResponse(
       last(),
       map((event) => event.response),
     );
-  return defer(() => client.responses.cancel(responseId)).pipe(
-    catchError((error: unknown) =>
-      error instanceof AssistantsApiError && error.status === 400
-        ? client.responses.retrieve(responseId).pipe(
-            map((response) => {
-              if (!isTerminalResponseStatus(response.status)) throw error;
-              return response;
-            }),
-          )
-        : throwError(() => error),
-    ),
-    switchMap((response) => (isTerminalResponseStatus(response.status) ? of(response) : follow())),
-  );
+  return cancelAndFollow({
+    cancel: () => client.responses.cancel(responseId),
+    retrieve: () => client.responses.retrieve(responseId),
+    follow,
+    ended: (response) => isTerminalResponseStatus(response.status),
+  });
 }
